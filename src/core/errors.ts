@@ -1,0 +1,86 @@
+/**
+ * Typed errors thrown by core. The command boundary turns each into one notification
+ * (see src/errorReporter.ts); `detail` goes to the log only and must never hold a secret.
+ */
+export abstract class HoopError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, readonly detail?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The template does not parse (Go text/template or hoop's discovery rule); `message` is hoop's exact text. */
+export class TemplateParseError extends HoopError {
+  readonly code = 'template-parse';
+}
+
+/** Rendering failed (missing inputs, `required`, `pattern`, `decodeb64`, …); `message` is hoop's exact text. */
+export class TemplateExecError extends HoopError {
+  readonly code = 'template-exec';
+}
+
+export class GitNotFoundError extends HoopError {
+  readonly code = 'git-not-found';
+  constructor(detail?: string) {
+    super('Git is not installed or not on the PATH, so the runbook commit cannot be read. Install git and try again.', detail);
+  }
+}
+
+export class NotInGitRepositoryError extends HoopError {
+  readonly code = 'not-in-git-repository';
+  constructor(readonly filePath: string) {
+    super(`${filePath} is not inside a git repository. The gateway runs runbooks from its git repository: commit the runbook to that repository first.`);
+  }
+}
+
+export class NoCommitError extends HoopError {
+  readonly code = 'no-commit';
+  constructor(readonly repoRoot: string) {
+    super(`The git repository at ${repoRoot} has no commits yet. Commit and push the runbook, then run it.`);
+  }
+}
+
+export class RepositoryKeyError extends HoopError {
+  readonly code = 'repository-key';
+}
+
+export class ConfigurationError extends HoopError {
+  readonly code = 'configuration';
+}
+
+export class NoTokenError extends HoopError {
+  readonly code = 'no-token';
+  constructor(readonly gatewayUrl: string) {
+    super(`No hoop API key or token is set for ${gatewayUrl}. Run "Hoop: Set API Key or Token" first.`);
+  }
+}
+
+/** The gateway answered with a non-2xx status and (usually) `{"message": …}`. Nothing ran unless `sessionId` says so. */
+export class GatewayHttpError extends HoopError {
+  readonly code = 'gateway-http';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly gatewayMessage: string,
+    readonly route: string,
+  ) {
+    super(message);
+  }
+}
+
+/** No HTTP answer at all: DNS, refused connection, TLS, or the client timeout. Whether exec ran is unknown. */
+export class GatewayUnreachableError extends HoopError {
+  readonly code = 'gateway-unreachable';
+  constructor(message: string, readonly gatewayUrl: string, detail?: string, readonly timedOut = false) {
+    super(message, detail);
+  }
+}
+
+/** The user cancelled; reported silently. */
+export class CancelledError extends HoopError {
+  readonly code = 'cancelled';
+  constructor(message = 'Cancelled.') {
+    super(message);
+  }
+}
