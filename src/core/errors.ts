@@ -45,6 +45,13 @@ export class RepositoryKeyError extends HoopError {
   readonly code = 'repository-key';
 }
 
+export class UntrustedWorkspaceError extends HoopError {
+  readonly code = 'untrusted-workspace';
+  constructor() {
+    super('Running runbooks needs a trusted workspace: a runbook runs commands on your infrastructure. Trust this workspace to run it.');
+  }
+}
+
 export class ConfigurationError extends HoopError {
   readonly code = 'configuration';
 }
@@ -77,10 +84,10 @@ export class GatewayUnreachableError extends HoopError {
   }
 }
 
-/** The user cancelled; reported silently. */
+/** The user cancelled. Escape in a prompt is silent; stopping a sent request is not (the run may still happen). */
 export class CancelledError extends HoopError {
   readonly code = 'cancelled';
-  constructor(message = 'Cancelled.') {
+  constructor(message = 'Cancelled.', readonly silent = true) {
     super(message);
   }
 }

@@ -1,0 +1,59 @@
+import * as vscode from 'vscode';
+import { commandIds, type CommandId } from './commandIds';
+import type { ErrorReporter } from './errorReporter';
+import type { GatewayAccess } from './gatewayAccess';
+import type { RunbookRunner, RunOptions } from './runbookRunner';
+import type { RunMemory } from './runMemory';
+import type { TranscriptChannel } from './transcriptChannel';
+import { readSettings } from './settings';
+
+export interface CommandServices {
+  runner: RunbookRunner;
+  access: GatewayAccess;
+  memory: RunMemory;
+  transcript: TranscriptChannel;
+  reporter: ErrorReporter;
+}
+
+type Handler = (...args: any[]) => Promise<unknown>;
+
+/**
+ * Every command in one table. Run handlers take the clicked Uri (Explorer, editor title, CodeLens)
+ * or a path, plus optional RunOptions so tests, keybindings and tasks can drive them.
+ */
+function commandTable(services: CommandServices): Record<CommandId, Handler> {
+  const { runner, access, memory, transcript } = services;
+  return {
+    [commandIds.runRunbook]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), options),
+    [commandIds.runRunbookWithEnvironment]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), { ...options, withEnvironment: true }),
+    [commandIds.setToken]: async (token?: unknown) => {
+      const stored = await access.promptForToken(typeof token === 'string' ? token : undefined);
+      if (stored && typeof token !== 'string') {
+        void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} is stored in VS Code's secret storage.`);
+      }
+      return stored;
+    },
+    [commandIds.clearToken]: async () => {
+      await access.clearToken();
+      void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} was removed.`);
+    },
+    [commandIds.showTranscript]: async () => transcript.show(),
+    [commandIds.cancelRun]: async () => runner.cancel(),
+    [commandIds.forgetRemembered]: async () => {
+      await memory.forgetAll();
+      void vscode.window.showInformationMessage('Hoop: forgot the remembered connections and parameter values.');
+    },
+  };
+}
+
+/** The Explorer passes (clicked, selected[]); a keybinding passes nothing. */
+function runbookTarget(target: unknown): unknown {
+  return target instanceof vscode.Uri || typeof target === 'string' ? target : undefined;
+}
+
+export function registerCommands(services: CommandServices): vscode.Disposable {
+  const table = commandTable(services);
+  return vscode.Disposable.from(
+    ...Object.entries(table).map(([id, handler]) => vscode.commands.registerCommand(id, services.reporter.wrap(id, handler))),
+  );
+}

@@ -1,0 +1,55 @@
+import { GatewayHttpError } from './errors';
+
+export type GatewayOperation = 'exec' | 'listConnections' | 'listRunbooks' | 'detectRoute';
+
+const operationLabel: Record<GatewayOperation, string> = {
+  exec: 'run the runbook',
+  listConnections: 'list connections',
+  listRunbooks: 'list runbooks',
+  detectRoute: 'reach the runbooks API',
+};
+
+/** What the user should do next, from the status and hoop's `{"message"}` text (hoop-gateway.md §1.3). */
+export function nextStepFor(status: number, gatewayMessage: string): string {
+  if (status === 401) {
+    return 'Set a valid API key or token with "Hoop: Set API Key or Token".';
+  }
+  if (status === 403) {
+    return 'Your hoop user is not allowed to do this: runbook rules do not let you run this runbook on this connection, or your role is auditor. Ask a hoop admin for access.';
+  }
+  if (gatewayMessage === 'connection not found') {
+    return 'The connection does not exist or is hidden from you: pick another connection.';
+  }
+  if (gatewayMessage === 'runbook configuration not found') {
+    return 'The gateway has no runbook repository configured: ask a hoop admin to add this repository under Runbooks.';
+  }
+  if (/^runbook file .* not found/.test(gatewayMessage)) {
+    return 'The gateway reads the tip of main (or master) of its repository: commit and push the runbook there, then run it again (the gateway may cache the repository for up to 5 minutes).';
+  }
+  if (/^runbook repository config .* not found$/.test(gatewayMessage)) {
+    return "The gateway has no repository with this key: check that this workspace's origin remote is the repository configured in hoop.";
+  }
+  const metadataField = /^missing required metadata field: (.+)$/.exec(gatewayMessage);
+  if (metadataField) {
+    return `The connection requires the metadata field "${metadataField[1]}": add it to the "hoop.metadata" setting or enter it when asked.`;
+  }
+  if (status === 404 && /plugin/.test(gatewayMessage)) {
+    return 'This gateway has no legacy runbooks plugin: set "hoop.apiRoute" to "auto" or "v2".';
+  }
+  if (status === 400 && /^template: |^the following inputs are missing|^inconsistent findings|^max template size/.test(gatewayMessage)) {
+    return 'Fix the runbook template or the parameter values and run it again.';
+  }
+  if (status === 422) {
+    return 'Correct the request as the message says and run it again.';
+  }
+  if (status >= 500) {
+    return 'The gateway failed on its side: try again later or ask a hoop admin to check the gateway logs.';
+  }
+  return 'Check the request and run it again.';
+}
+
+export function gatewayHttpError(status: number, gatewayMessage: string, route: string, operation: GatewayOperation): GatewayHttpError {
+  const nothingRan = operation === 'exec' ? ' Nothing ran.' : '';
+  const message = `Could not ${operationLabel[operation]}: the gateway answered ${status}${gatewayMessage ? ` "${gatewayMessage}"` : ''}.${nothingRan} ${nextStepFor(status, gatewayMessage)}`;
+  return new GatewayHttpError(message, status, gatewayMessage, route);
+}

@@ -1,0 +1,129 @@
+import { goRegexpMatch, type ParameterMetadata, type ParameterType } from './template';
+import type { GatewayParameterMetadata } from './gatewayTypes';
+
+/** One parameter the user is asked for, in the shape the prompts need. */
+export interface ParameterSpec {
+  name: string;
+  type: ParameterType;
+  description: string;
+  required: boolean;
+  default?: string;
+  placeholder?: string;
+  options?: string[];
+  order?: number;
+  minLength?: number;
+  maxLength?: number;
+  asenv?: string;
+  /** Only the local parse knows it: hoop keeps `pattern` out of the listed metadata. */
+  pattern?: string;
+}
+
+const parameterTypes: readonly ParameterType[] = ['text', 'number', 'tel', 'time', 'date', 'url', 'email', 'select', 'textarea', 'password', 'file'];
+
+function toLength(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d+\s*$/.test(value)) {
+    return undefined;
+  }
+  return Number(value);
+}
+
+/**
+ * Builds the specs from gateway or local metadata, ordered like hoop's web form:
+ * by `order` ascending, then the rest alphabetically.
+ */
+export function parameterSpecs(
+  metadata: Record<string, ParameterMetadata | GatewayParameterMetadata>,
+  patterns: Record<string, string> = {},
+): ParameterSpec[] {
+  const specs = Object.keys(metadata)
+    .sort()
+    .map((name): ParameterSpec => {
+      const meta = metadata[name];
+      const type = parameterTypes.includes(meta.type as ParameterType) ? (meta.type as ParameterType) : 'text';
+      const spec: ParameterSpec = { name, type, description: meta.description ?? '', required: meta.required === true };
+      if (meta.default !== undefined) spec.default = meta.default;
+      if (meta.placeholder !== undefined) spec.placeholder = meta.placeholder;
+      if (meta.options !== undefined) spec.options = [...meta.options];
+      if (typeof meta.order === 'number') spec.order = meta.order;
+      const minLength = toLength(meta.minlength);
+      if (minLength !== undefined) spec.minLength = minLength;
+      const maxLength = toLength(meta.maxlength);
+      if (maxLength !== undefined) spec.maxLength = maxLength;
+      if (meta.asenv !== undefined) spec.asenv = meta.asenv;
+      if (patterns[name] !== undefined) spec.pattern = patterns[name];
+      return spec;
+    });
+  return specs.sort((a, b) => (a.order ?? Number.MAX_SAFE_INTEGER) - (b.order ?? Number.MAX_SAFE_INTEGER));
+}
+
+const typeChecks: Partial<Record<ParameterType, { test: (value: string) => boolean; expected: string }>> = {
+  // hoop's web form blocks "e", "." and "," in number inputs.
+  number: { test: (value) => /^-?\d+$/.test(value), expected: 'a whole number, like 42' },
+  email: { test: (value) => /^[^\s@]+@[^\s@]+$/.test(value), expected: 'an email address, like ana@example.com' },
+  url: { test: isUrl, expected: 'a URL with a scheme, like https://example.com' },
+  tel: { test: (value) => /^\+?[0-9()\-.\s]{3,}$/.test(value), expected: 'a telephone number, like +1 555 0100' },
+  date: { test: isDate, expected: 'a date as YYYY-MM-DD, like 2026-01-31' },
+  time: { test: (value) => /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(value), expected: 'a time as HH:MM, like 09:30' },
+};
+
+function isUrl(value: string): boolean {
+  try {
+    return Boolean(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function isDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) {
+    return false;
+  }
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
+}
+
+/**
+ * The checks hoop's web form makes, plus `pattern` (which only the gateway checks, at run time).
+ * Returns a message that says what is wrong and what is expected, or undefined when the value is fine.
+ */
+export function validateParameter(spec: ParameterSpec, value: string): string | undefined {
+  if (value === '') {
+    return spec.required ? `${spec.name} is required.` : undefined;
+  }
+  if (spec.minLength !== undefined && [...value].length < spec.minLength) {
+    return `Minimum length is ${spec.minLength} characters (now ${[...value].length}).`;
+  }
+  if (spec.maxLength !== undefined && [...value].length > spec.maxLength) {
+    return `Maximum length is ${spec.maxLength} characters (now ${[...value].length}).`;
+  }
+  const typeCheck = typeChecks[spec.type];
+  if (typeCheck && !typeCheck.test(value)) {
+    return `${spec.name} must be ${typeCheck.expected}.`;
+  }
+  if (spec.pattern !== undefined) {
+    let matches: boolean;
+    try {
+      matches = goRegexpMatch(spec.pattern, value);
+    } catch {
+      return undefined; // an invalid pattern is the template's fault; the gateway will report it
+    }
+    if (!matches) {
+      return `${spec.name} must match the pattern ${spec.pattern}.`;
+    }
+  }
+  return undefined;
+}
+
+/** Values typed earlier worth offering again; passwords and file contents are never remembered. */
+export function isRememberable(spec: ParameterSpec): boolean {
+  return spec.type !== 'password' && spec.type !== 'file';
+}
+
+/** `default` first, else the last value used for this runbook and connection (issue 2, step 3). */
+export function initialValue(spec: ParameterSpec, remembered: Record<string, string> | undefined): string {
+  if (spec.default !== undefined && spec.default !== '') {
+    return spec.default;
+  }
+  return (isRememberable(spec) ? remembered?.[spec.name] : undefined) ?? '';
+}

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { ErrorReporter } from './errorReporter';
+import { GatewayAccess } from './gatewayAccess';
+import { createLogger } from './logger';
+import { registerRunbookCodeLens } from './runbookCodeLens';
+import { RunbookRunner } from './runbookRunner';
+import { RunMemory } from './runMemory';
+import { RunStatusBar } from './runStatusBar';
+import { SecretStore } from './secretStore';
+import { readSettings } from './settings';
+import { TranscriptChannel } from './transcriptChannel';
+
+/** Wires the services together; nothing else happens here. */
+export function activate(context: vscode.ExtensionContext): void {
+  const logger = createLogger();
+  const secrets = new SecretStore(context.secrets);
+  const access = new GatewayAccess(secrets, logger, String(context.extension.packageJSON.version));
+  const memory = new RunMemory(context.workspaceState);
+  const transcript = new TranscriptChannel();
+  const statusBar = new RunStatusBar();
+  const reporter = new ErrorReporter(logger);
+  const runner = new RunbookRunner({ access, secrets, memory, transcript, statusBar, logger });
+  context.subscriptions.push(
+    logger,
+    transcript,
+    statusBar,
+    registerCommands({ runner, access, memory, transcript, reporter }),
+    registerRunbookCodeLens(() => readSettings().codeLensEnabled),
+  );
+}
+
+export function deactivate(): void {}
