@@ -1,0 +1,78 @@
+import { strict as assert } from 'node:assert';
+import { initialValue, isRememberable, parameterSpecs, validateParameter, type ParameterSpec } from '../../src/core/parameters';
+
+const spec = (overrides: Partial<ParameterSpec>): ParameterSpec => ({ name: 'value', type: 'text', description: '', required: false, ...overrides });
+
+describe('parameterSpecs', () => {
+  it("orders like hoop's web form: by order, then the rest alphabetically", () => {
+    const specs = parameterSpecs({
+      zeta: { description: '', required: false, type: 'text' },
+      alpha: { description: '', required: false, type: 'text' },
+      second: { description: '', required: false, type: 'text', order: 2 },
+      first: { description: '', required: false, type: 'text', order: 1 },
+    });
+    assert.deepEqual(
+      specs.map((s) => s.name),
+      ['first', 'second', 'alpha', 'zeta'],
+    );
+  });
+
+  it('reads string lengths, unknown types as text, and patterns from the local parse', () => {
+    const [name] = parameterSpecs({ name: { type: 'bogus', minlength: '2', maxlength: '5', required: true } }, { name: '^[a-z]+$' });
+    assert.equal(name.type, 'text');
+    assert.equal(name.minLength, 2);
+    assert.equal(name.maxLength, 5);
+    assert.equal(name.required, true);
+    assert.equal(name.pattern, '^[a-z]+$');
+  });
+});
+
+describe('validateParameter', () => {
+  it('requires a value only when required', () => {
+    assert.equal(validateParameter(spec({ required: true }), ''), 'value is required.');
+    assert.equal(validateParameter(spec({}), ''), undefined);
+  });
+
+  it('checks minlength and maxlength in characters', () => {
+    assert.match(validateParameter(spec({ minLength: 3 }), 'ab') ?? '', /Minimum length is 3/);
+    assert.match(validateParameter(spec({ maxLength: 2 }), 'abc') ?? '', /Maximum length is 2/);
+    assert.equal(validateParameter(spec({ maxLength: 2 }), 'éé'), undefined);
+  });
+
+  it('checks the input types the web form checks', () => {
+    const cases: Array<[ParameterSpec['type'], string, boolean]> = [
+      ['number', '42', true],
+      ['number', '4.2', false],
+      ['number', '1e3', false],
+      ['email', 'ana@example.com', true],
+      ['email', 'ana', false],
+      ['url', 'https://example.com/x', true],
+      ['url', 'example.com', false],
+      ['date', '2026-02-28', true],
+      ['date', '2026-02-30', false],
+      ['time', '09:30', true],
+      ['time', '24:00', false],
+      ['tel', '+1 555 0100', true],
+      ['tel', 'call me', false],
+    ];
+    for (const [type, value, ok] of cases) {
+      assert.equal(validateParameter(spec({ type }), value) === undefined, ok, `${type} ${value}`);
+    }
+  });
+
+  it('applies pattern unanchored, like Go regexp.Match', () => {
+    assert.equal(validateParameter(spec({ pattern: '[0-9]+' }), 'abc123'), undefined);
+    assert.equal(validateParameter(spec({ pattern: '^[0-9]+$' }), 'abc123'), 'value must match the pattern ^[0-9]+$.');
+  });
+});
+
+describe('remembered values', () => {
+  it('prefers the default, then the last value; never remembers passwords or files', () => {
+    assert.equal(initialValue(spec({ default: 'pro' }), { value: 'basic' }), 'pro');
+    assert.equal(initialValue(spec({}), { value: 'basic' }), 'basic');
+    assert.equal(initialValue(spec({ type: 'password' }), { value: 'hunter2' }), '');
+    assert.equal(isRememberable(spec({ type: 'password' })), false);
+    assert.equal(isRememberable(spec({ type: 'file' })), false);
+    assert.equal(isRememberable(spec({ type: 'select' })), true);
+  });
+});
