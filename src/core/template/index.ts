@@ -1,0 +1,175 @@
+/**
+ * hoop's runbook templates (common/runbooks/templates.go) in TypeScript: Go text/template with hoop's
+ * functions, hoop's parameter discovery and metadata rules, and hoop's exact error texts.
+ */
+import { TemplateExecError, TemplateParseError } from '../errors';
+import { executeTemplate, FuncEntry, GoExecError } from './exec';
+import { GO_BUILTINS } from './builtins';
+import { goTrimSpace } from './goText';
+import { HOOP_FUNC_NAMES, hoopFuncs } from './hoopFuncs';
+import { ActionNode, nodeString } from './nodes';
+import { GoParseError, parseTemplate, TreeSet } from './parser';
+
+export { goRegexpMatch } from './goRegexp';
+
+export type ParameterType =
+  'text' | 'number' | 'tel' | 'time' | 'date' | 'url' | 'email' | 'select' | 'textarea' | 'password' | 'file';
+
+/** Exactly what hoop's gateway lists per parameter (GET /api/runbooks `metadata`). Optional keys are absent (not undefined) when not set. */
+export interface ParameterMetadata {
+  description: string;
+  required: boolean;
+  type: ParameterType;
+  default?: string;
+  placeholder?: string;
+  options?: string[];
+  order?: number;
+  minlength?: string;
+  maxlength?: string;
+  asenv?: string;
+}
+
+export interface RenderResult {
+  output: string;
+  /** {"envvar:NAME": base64(value)} recorded by `asenv`. */
+  envVars: Record<string, string>;
+}
+
+export interface RunbookTemplate {
+  /** name -> metadata, computed from the LAST top-level occurrence, exactly like hoop. */
+  readonly attributes: Record<string, ParameterMetadata>;
+  /** name -> the `pattern` regexp of the last occurrence (hoop keeps it out of metadata; the client validates with it). */
+  readonly patterns: Record<string, string>;
+  /** hoop's Execute: missing-input check (non-empty default exempts), then render. Throws TemplateExecError with hoop's exact message. */
+  render(inputs: Record<string, string> | null): RenderResult;
+}
+
+const PARAMETER_TYPES: readonly ParameterType[] = [
+  'text', 'number', 'tel', 'time', 'date', 'url', 'email', 'select', 'textarea', 'password', 'file',
+];
+
+/** Every function name the parser accepts: Go's builtins and hoop's. */
+const FUNC_NAMES: ReadonlySet<string> = new Set([...GO_BUILTINS.keys(), ...HOOP_FUNC_NAMES]);
+
+/** hoop's discovery regexp, applied to each top-level ActionNode's String(). */
+const INPUT_KEY = /^\{\{\.[a-zA-Z0-9_]+/;
+
+/** Defines an own enumerable property, so a name like "__proto__" is stored as data. */
+function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** strconv.Atoi. */
+function atoi(s: string): number | undefined {
+  if (!/^[+-]?\d+$/.test(s)) return undefined;
+  const n = BigInt(s);
+  if (n < -(1n << 63n) || n >= 1n << 63n) return undefined;
+  return Number(n);
+}
+
+/** hoop's parseNode: metadata from the normalised action text, split on " | " and spaces. */
+function metadataFromAction(action: string): ParameterMetadata {
+  const specs: ParameterMetadata = { type: 'text', required: false, description: '' };
+  const body = action.slice(2, -2);
+  for (const section of body.split(' | ')) {
+    const words = section.split(' ');
+    const fnName = words[0];
+    const fnVal = words.length > 1 ? goTrimSpace(words.slice(1).join(' ')).replace(/"/g, '') : '';
+    switch (fnName) {
+      case 'type':
+        if ((PARAMETER_TYPES as readonly string[]).includes(fnVal)) specs.type = fnVal as ParameterType;
+        break;
+      case 'required':
+        specs.required = true;
+        break;
+      case 'description': case 'default': case 'placeholder': case 'minlength': case 'maxlength': case 'asenv':
+        specs[fnName] = fnVal;
+        break;
+      case 'options':
+        specs.options = fnVal.split(' ');
+        break;
+      case 'order': {
+        const order = atoi(fnVal);
+        if (order !== undefined) specs.order = order;
+        break;
+      }
+    }
+  }
+  return specs;
+}
+
+/** The regexp of the last `pattern "…"` command in the action, if any. */
+function patternOf(action: ActionNode): string | undefined {
+  let pattern: string | undefined;
+  for (const cmd of action.pipe.cmds) {
+    const [fn, arg] = cmd.args;
+    if (fn.type === 'identifier' && fn.ident === 'pattern' && arg?.type === 'string') pattern = arg.text;
+  }
+  return pattern;
+}
+
+class ParsedRunbook implements RunbookTemplate {
+  readonly attributes: Record<string, ParameterMetadata> = {};
+  readonly patterns: Record<string, string> = {};
+  /** Discovered names in first-seen order (hoop lists missing ones in Go's random map order). */
+  private readonly names: string[] = [];
+
+  constructor(private readonly text: string, private readonly trees: TreeSet) {
+    for (const node of trees.get('')?.nodes ?? []) {
+      if (node.type !== 'action') continue;
+      const normalised = nodeString(node);
+      const match = INPUT_KEY.exec(normalised);
+      if (!match) throw new TemplateParseError('inconsistent findings, findings=0, val=[]');
+      const name = match[0].slice(3);
+      if (!Object.prototype.hasOwnProperty.call(this.attributes, name)) this.names.push(name);
+      setOwn(this.attributes, name, metadataFromAction(normalised));
+      const pattern = patternOf(node);
+      if (pattern === undefined) delete this.patterns[name];
+      else setOwn(this.patterns, name, pattern);
+    }
+  }
+
+  render(inputs: Record<string, string> | null): RenderResult {
+    const data = new Map<string, string>();
+    for (const key of Object.keys(inputs ?? {})) {
+      const value: unknown = inputs![key];
+      data.set(key, typeof value === 'string' ? value : ''); // a JSON null decodes to "" in Go
+    }
+    const missing: string[] = [];
+    for (const name of this.names) {
+      if (data.has(name)) continue;
+      if (this.attributes[name].default) data.set(name, '');
+      else missing.push(name);
+    }
+    if (missing.length > 0) throw new TemplateExecError(`the following inputs are missing [${missing.join(' ')}]`);
+
+    const envVars: Record<string, string> = {};
+    const funcs = new Map<string, FuncEntry>([...GO_BUILTINS, ...hoopFuncs(envVars)]);
+    try {
+      const output = executeTemplate(this.text, this.trees, funcs, { kind: 'map', m: data });
+      return { output, envVars };
+    } catch (e) {
+      if (e instanceof GoExecError) throw new TemplateExecError(e.message);
+      throw e;
+    }
+  }
+}
+
+/** hoop's Parse. Throws TemplateParseError with hoop's exact message (Go parse errors, `inconsistent findings, findings=0, val=[]`, …). */
+export function parseRunbookTemplate(text: string): RunbookTemplate {
+  let trees: TreeSet;
+  try {
+    trees = parseTemplate(text, FUNC_NAMES);
+  } catch (e) {
+    if (e instanceof GoParseError) throw new TemplateParseError(e.message);
+    if (e instanceof RangeError) throw new TemplateParseError('template: :1: max expression depth exceeded');
+    throw e;
+  }
+  return new ParsedRunbook(text, trees);
+}
+
+/** hoop's IsRunbookFile: the last path segment contains ".runbook.". */
+export function isRunbookFile(path: string): boolean {
+  const segments = path.split('/');
+  return segments[segments.length - 1].includes('.runbook.');
+}
