@@ -1,0 +1,54 @@
+import type { Principal } from '../auth';
+import { connectionId, type ConnectionConfig } from '../config';
+import type { GatewayState } from '../state';
+import { message, type JsonReply } from '../httpKit';
+
+/** What a route handler receives once auth passed. */
+export interface HandlerContext {
+  state: GatewayState;
+  principal: Principal;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Buffer;
+}
+
+export type Handler = (ctx: HandlerContext) => Promise<JsonReply> | JsonReply;
+
+/** models.GetConnectionByNameOrID: access-controlled, so hidden connections are "not found". */
+export function findConnection(state: GatewayState, nameOrId: string): ConnectionConfig | undefined {
+  return state.config.connections.find((c) => !c.hidden && (c.name === nameOrId || connectionId(c) === nameOrId));
+}
+
+/** sessionapi.CoerceMetadataFields: ≤ 20 keys, every value stringified with %v, key/value < 2500 chars. */
+export function coerceMetadata(metadata: Record<string, unknown> | undefined): { metadata: Record<string, string> | null } | { error: JsonReply } {
+  if (!metadata) {
+    return { metadata: null };
+  }
+  if (Object.keys(metadata).length > 20) {
+    return { error: message(422, 'metadata field must have less than 10 fields') };
+  }
+  const coerced: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    const text = goSprintV(value);
+    if (key.length >= 2500 || text.length >= 2500) {
+      return { error: message(422, 'metadata key or value must not contain more than 2500 characteres') };
+    }
+    coerced[key] = text;
+  }
+  return { metadata: coerced };
+}
+
+/** fmt's %v for decoded JSON values. */
+function goSprintV(value: unknown): string {
+  if (value === null || value === undefined) {
+    return '<nil>';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(goSprintV).join(' ')}]`;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[${entries.map(([k, v]) => `${k}:${goSprintV(v)}`).join(' ')}]`;
+  }
+  return String(value);
+}

@@ -1,0 +1,101 @@
+import { execFileSync } from 'child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+
+export interface RunbookRepoOptions {
+  /** Repo-relative path → content, committed and pushed as the first commit. */
+  files: Record<string, string>;
+  /** The clone's `remote.origin.url`. Default `https://github.com/acme/runbooks.git`. */
+  remoteUrl?: string;
+  /** Default `main`. */
+  branch?: string;
+  /** Default `Add runbooks`. */
+  message?: string;
+}
+
+export interface RunbookRepo {
+  /** The clone (a work tree) whose origin points at `remoteUrl`. */
+  workDir: string;
+  /** The bare "remote"; give this to the local gateway as the repository path. */
+  bareDir: string;
+  remoteUrl: string;
+  branch: string;
+  /** Writes files (null deletes one) and commits them in `workDir`; returns the new sha. Does not push. */
+  commit(files: Record<string, string | null>, message: string): string;
+  /** Pushes the branch to the bare remote. */
+  push(): void;
+  /** The sha of HEAD in `workDir`. */
+  head(): string;
+  /** Runs git in `workDir` and returns trimmed stdout. */
+  git(...args: string[]): string;
+  cleanup(): void;
+}
+
+/**
+ * A temp git repository with a bare remote. The clone's `remote.origin.url` is a realistic URL, and
+ * a repo-local `url.<bareDir>.insteadOf` rewrites it to the bare folder so push and fetch work offline.
+ */
+export function createRunbookRepo(options: RunbookRepoOptions): RunbookRepo {
+  const remoteUrl = options.remoteUrl ?? 'https://github.com/acme/runbooks.git';
+  const branch = options.branch ?? 'main';
+  // Real path, so expectations compare with what git reports (macOS /var → /private/var).
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'hoop-runbooks-')));
+  const bareDir = join(root, 'remote.git');
+  const workDir = join(root, 'work');
+
+  try {
+    runGit(root, 'init', '--quiet', '--bare', `--initial-branch=${branch}`, bareDir);
+    runGit(root, 'init', '--quiet', `--initial-branch=${branch}`, workDir);
+    const git = (...args: string[]) => runGit(workDir, ...args);
+    git('config', 'user.name', 'Runbook Author');
+    git('config', 'user.email', 'author@example.com');
+    git('config', 'commit.gpgsign', 'false');
+    git('remote', 'add', 'origin', remoteUrl);
+    git('config', `url.${bareDir}.insteadOf`, remoteUrl);
+
+    const repo: RunbookRepo = {
+      workDir,
+      bareDir,
+      remoteUrl,
+      branch,
+      git,
+      commit(files, message) {
+        for (const [path, content] of Object.entries(files)) {
+          const full = join(workDir, path);
+          if (content === null) {
+            git('rm', '--quiet', '--', path);
+            continue;
+          }
+          mkdirSync(dirname(full), { recursive: true });
+          writeFileSync(full, content);
+          git('add', '--', path);
+        }
+        git('commit', '--quiet', '--allow-empty', '-m', message);
+        return repo.head();
+      },
+      push() {
+        git('push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`);
+      },
+      head: () => git('rev-parse', 'HEAD'),
+      cleanup: () => rmSync(root, { recursive: true, force: true }),
+    };
+    repo.commit(options.files, options.message ?? 'Add runbooks');
+    repo.push();
+    git('branch', '--quiet', `--set-upstream-to=origin/${branch}`);
+    return repo;
+  } catch (err) {
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function runGit(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Ignore the machine's git config so every fixture behaves the same.
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
+  }).trim();
+}
