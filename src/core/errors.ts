@@ -41,6 +41,15 @@ export class NoCommitError extends HoopError {
   }
 }
 
+/** Any other git failure (e.g. "detected dubious ownership"): git's own first line says what to fix. */
+export class GitCommandError extends HoopError {
+  readonly code = 'git-command';
+  constructor(gitMessage: string) {
+    const firstLine = gitMessage.trim().split('\n')[0] ?? '';
+    super(`Git could not read the runbook's repository: ${firstLine}`, gitMessage);
+  }
+}
+
 export class RepositoryKeyError extends HoopError {
   readonly code = 'repository-key';
 }

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { GitNotFoundError, NoCommitError, NotInGitRepositoryError } from './errors';
+import { ConfigurationError, GitCommandError, GitNotFoundError, NoCommitError, NotInGitRepositoryError } from './errors';
 import { normalizeGitUrl } from './gitUrl';
 
 export type WorkingTreeState = 'clean' | 'modified' | 'staged' | 'untracked';
@@ -33,7 +33,9 @@ export interface RunbookGitInfo {
 
 export async function readRunbookGitInfo(filePath: string, options: { gitBinary?: string } = {}): Promise<RunbookGitInfo> {
   // Real paths on both sides: the editor's path may go through a symlink or differ in case from git's top level.
-  const realFile = await fs.realpath(filePath);
+  const realFile = await fs.realpath(filePath).catch(() => {
+    throw new ConfigurationError(`${filePath} is not saved on disk: save it in the runbooks repository, commit and push it, then run it.`);
+  });
   const git = simpleGit({
     baseDir: path.dirname(realFile),
     binary: options.gitBinary ?? 'git',
@@ -138,7 +140,7 @@ function toTypedError(error: unknown, filePath: string): unknown {
   if (/not a git repository|must be run in a work tree/i.test(message)) {
     return new NotInGitRepositoryError(filePath);
   }
-  return error;
+  return new GitCommandError(message);
 }
 
 /** Reads `git status --porcelain=v2 -z --branch` limited to one file. */

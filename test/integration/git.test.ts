@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describeGitWarnings, readRunbookGitInfo } from '../../src/core/git';
-import { GitNotFoundError, NoCommitError, NotInGitRepositoryError } from '../../src/core/errors';
+import { ConfigurationError, GitCommandError, GitNotFoundError, NoCommitError, NotInGitRepositoryError } from '../../src/core/errors';
 import { GitSandbox } from '../support/gitRepos';
 
 const ORIGIN = 'https://github.com/acme/runbooks.git';
@@ -180,6 +180,25 @@ describe('readRunbookGitInfo (real git repositories)', () => {
     await assert.rejects(readRunbookGitInfo(filePath), (error: unknown) => {
       assert.ok(error instanceof NotInGitRepositoryError);
       assert.equal(error.message, `${filePath} is not inside a git repository. The gateway runs runbooks from its git repository: commit the runbook to that repository first.`);
+      return true;
+    });
+  });
+
+  it('says a file that is not on disk must be saved first', async () => {
+    const { repo } = pushedRunbookRepo();
+    await assert.rejects(readRunbookGitInfo(path.join(repo.workDir, 'ops/new.runbook.sh')), (error: unknown) => {
+      assert.ok(error instanceof ConfigurationError);
+      assert.match(error.message, /is not saved on disk: save it/);
+      return true;
+    });
+  });
+
+  it("turns other git failures into one line of git's own message", async () => {
+    const { repo, runbookPath } = pushedRunbookRepo();
+    fs.writeFileSync(path.join(repo.workDir, '.git', 'HEAD'), 'garbage\n');
+    await assert.rejects(readRunbookGitInfo(runbookPath), (error: unknown) => {
+      assert.ok(error instanceof GitCommandError || error instanceof NotInGitRepositoryError, String(error));
+      assert.doesNotMatch((error as Error).message, /\n\s+at /);
       return true;
     });
   });
