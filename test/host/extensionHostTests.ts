@@ -1,0 +1,49 @@
+// Runs test/suite inside code-server's extension host, against the packaged .vsix installed by
+// code-server itself, in a workspace that is a clone of a runbook repository with a bare remote.
+//
+//   node out/test/host/extensionHostTests.js     (after `npm run package`)
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRunbookRepo } from '../support/gitFixture';
+import { installVsixInto } from './codeServer';
+import { repoRoot } from './paths';
+import { runExtensionHostSuite } from './runExtensionHostSuite';
+
+/** The runbooks test/suite expects in its workspace. */
+export const suiteRunbooks: Record<string, string> = {
+  'README.md': '# Runbooks\n',
+  'ops/hello.runbook.sh': 'echo "hello {{ .name | required "name is required" | description "Who to greet" }}"\n',
+  'ops/fail.runbook.sh': 'echo "about to fail" >&2\nexit 3\n',
+};
+
+async function main(): Promise<number> {
+  const vsix = path.join(repoRoot, 'dist', 'hoop-runbooks.vsix');
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  const repo = createRunbookRepo({ files: suiteRunbooks });
+  repo.push();
+  const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-suite-extensions-'));
+  try {
+    const installed = await installVsixInto(vsix, extensionsDir);
+    const result = await runExtensionHostSuite({
+      extensionDevelopmentPath: installed,
+      extensionTestsPath: path.join(repoRoot, 'out', 'test', 'suite', 'index.js'),
+      workspaceFolder: repo.workDir,
+      env: { HOOP_TEST_BARE_DIR: repo.bareDir },
+      label: 'hoop-runbooks-suite',
+    });
+    console.log(`extension-host suite exited ${result.exitCode} after ${(result.durationMs / 1000).toFixed(1)} s`);
+    return result.exitCode;
+  } finally {
+    repo.cleanup();
+    fs.rmSync(extensionsDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,15 @@
+// Entry point of the extension-host suite (the @vscode/test-electron contract: export run()).
+// Runs in code-server's extension host, or in desktop VS Code through @vscode/test-electron.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js'))) {
+    mocha.addFile(path.join(__dirname, file));
+  }
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
+  });
+}
