@@ -62,12 +62,6 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
     context.secrets.length +
     (context.askAdHocEnvironment ? 1 : 0);
 
-  const pickConnection: InputStep = async (input) => {
-    input.setTotalSteps(countSteps(inputs.connection || context.preferredConnection || ''));
-    inputs.connection = await askConnection(input, context, title());
-    return afterConnection;
-  };
-
   const secretSteps = (): InputStep[] =>
     context.secrets.map((declaration) => async (input) => {
       inputs.envVars = inputs.envVars.filter((envVar) => !(envVar.name === declaration.name && envVar.kind === declaration.kind));
@@ -100,8 +94,8 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
       }
     });
 
-  const afterConnection: InputStep = async (input) => {
-    input.setTotalSteps(countSteps(inputs.connection));
+  /** The steps after the connection, which decides remembered values and required metadata. */
+  const stepsAfterConnection = (): InputStep[] => {
     const remembered = context.rememberedValues(inputs.connection);
     const metadataFields = context.missingMetadataFields(inputs.connection).filter((field) => context.given.metadata?.[field] === undefined);
     const steps: InputStep[] = [
@@ -120,10 +114,22 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
       ...secretSteps(),
       ...(context.askAdHocEnvironment ? [adHocEnvironmentStep(inputs, title)] : []),
     ];
-    return chain(steps);
+    return steps;
   };
 
-  await MultiStepInput.run(context.given.connection ? afterConnection : pickConnection);
+  const pickConnection: InputStep = async (input) => {
+    inputs.connection = await askConnection(input, context, title());
+    input.setTotalSteps(countSteps(inputs.connection));
+    return chain(stepsAfterConnection());
+  };
+
+  const firstStep = context.given.connection ? chain(stepsAfterConnection()) : pickConnection;
+  if (firstStep) {
+    await MultiStepInput.run(async (input) => {
+      input.setTotalSteps(countSteps(inputs.connection || context.preferredConnection || ''));
+      return firstStep(input);
+    });
+  }
   return inputs;
 }
 

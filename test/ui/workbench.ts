@@ -88,6 +88,11 @@ export class QuickInput {
     return text || undefined;
   }
 
+  /** Waits until the widget shows this step ("2/4"): after Enter, the next step replaces the widget's content. */
+  async waitForStep(step: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    await poll(`quick input step ${step}`, timeoutMs, async () => ((await this.isOpen()) && (await this.step()) === step ? true : undefined));
+  }
+
   /** Title without the step counter VS Code appends ("Title (2/4)"). */
   async title(): Promise<string | undefined> {
     const raw = await this.rawTitle();

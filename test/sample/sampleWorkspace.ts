@@ -1,0 +1,104 @@
+// A realistic runbook repository for trying the extension and for the UI tests: a clone with a
+// bare "remote", the local gateway's configuration for it, and the settings that point VS Code at it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LocalGatewayConfig } from '../gateway/localGateway';
+import { createRunbookRepo, type RunbookRepo } from '../support/gitFixture';
+
+export const sampleToken = 'local-dev-token';
+export const sampleRemoteUrl = 'https://github.com/acme/runbooks.git';
+
+export const sampleRunbooks: Record<string, string> = {
+  'README.md': '# ACME runbooks\n\nRun them from VS Code with the Hoop Runbooks extension: open one and click **Run runbook**.\n',
+  'ops/restart-service.runbook.sh': `#!/usr/bin/env bash
+# Restarts one service and reports to the on-call email.
+set -euo pipefail
+SERVICE={{ .service | type "select" | options "api" "worker" "scheduler" | default "api" | description "Service to restart" | order "1" | squote }}
+REPLICAS={{ .replicas | type "number" | default "2" | description "Replicas to bring back" | order "2" }}
+NOTIFY={{ .notify_email | type "email" | required "who to notify is required" | description "Who to notify" | placeholder "oncall@example.com" | order "3" | squote }}
+{{ .admin_password | type "password" | required "the admin password is required" | description "Admin password of the service API" | asenv "ADMIN_PASSWORD" }}
+echo "Restarting $SERVICE with $REPLICAS replicas..."
+for i in $(seq 1 "$REPLICAS"); do echo "  replica $i: ready"; done
+echo "Authenticated with a password of \${#ADMIN_PASSWORD} characters."
+echo "Notified $NOTIFY."
+`,
+  'ops/check-disk.runbook.sh': `#!/usr/bin/env bash
+# Fails when the (simulated) disk usage is above the threshold.
+USAGE=91
+THRESHOLD={{ .threshold | type "number" | default "80" | description "Alert above this percentage" }}
+echo "Disk usage: $USAGE% (threshold $THRESHOLD%)"
+if [ "$USAGE" -gt "$THRESHOLD" ]; then
+  echo "Disk usage above threshold" >&2
+  exit 2
+fi
+`,
+  'db/reindex.runbook.sh': `#!/usr/bin/env bash
+# Takes longer than the gateway waits: the gateway answers "running" and the run goes on.
+TABLE={{ .table | default "orders" | description "Table to reindex" | squote }}
+for step in 1 2 3 4; do echo "reindexing $TABLE: step $step/4"; sleep 2; done
+echo "done"
+`,
+  'k8s/pod-report.runbook.py': `# Lists pods in a namespace with the kubeconfig passed as a file secret.
+import os
+namespace = os.environ["NAMESPACE"]
+{{ .namespace | default "default" | description "Kubernetes namespace" | asenv "NAMESPACE" }}
+kubeconfig = os.environ.get("KUBECONFIG", "")
+with open(kubeconfig) as handle:
+    contexts = [line.split(":", 1)[1].strip() for line in handle if line.strip().startswith("current-context:")]
+print(f"namespace {namespace} via context {contexts[0] if contexts else 'unknown'}")
+print("web-7d9f  Running\\nworker-55c1  Running")
+`,
+  'billing/refund.runbook.sh': `#!/usr/bin/env bash
+# Refunds a customer; the prod-billing connection holds every run for review.
+CUSTOMER={{ .customer_id | type "number" | required "customer_id is required" | description "Customer to refund" | order "1" }}
+AMOUNT={{ .amount | required "amount is required" | pattern "^[0-9]+(\\\\.[0-9]{2})?$" | description "Amount, e.g. 19.90" | order "2" }}
+echo "Refunding $AMOUNT to customer $CUSTOMER"
+`,
+};
+
+/** Workspace settings a team would commit: which secrets its runbooks need. */
+export const sampleWorkspaceSettings = {
+  'hoop.secrets': [{ name: 'KUBECONFIG', kind: 'filesystem', runbooks: 'k8s/**', description: 'Your kubeconfig file content' }],
+};
+
+export interface SampleWorkspace {
+  repo: RunbookRepo;
+  /** The folder to open in VS Code. */
+  folder: string;
+  gatewayConfig(options?: { execWaitMs?: number; port?: number }): LocalGatewayConfig;
+  /** User settings (the gateway URL is application-scoped: a workspace cannot set it). */
+  userSettings(gatewayUrl: string): Record<string, unknown>;
+  cleanup(): void;
+}
+
+export function createSampleWorkspace(): SampleWorkspace {
+  const repo = createRunbookRepo({ files: sampleRunbooks, remoteUrl: sampleRemoteUrl, message: 'Add ACME runbooks' });
+  repo.push();
+  const settingsFile = path.join(repo.workDir, '.vscode', 'settings.json');
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, `${JSON.stringify(sampleWorkspaceSettings, null, 2)}\n`);
+  repo.commit({ '.vscode/settings.json': fs.readFileSync(settingsFile, 'utf8') }, 'Declare the secrets our runbooks need');
+  repo.push();
+  return {
+    repo,
+    folder: repo.workDir,
+    gatewayConfig: ({ execWaitMs = 5_000, port = 0 } = {}) => ({
+      port,
+      users: { [sampleToken]: { email: 'dev@acme.example', name: 'Local Developer', role: 'standard', groups: ['engineering'] } },
+      repositories: [{ gitUrl: sampleRemoteUrl, path: repo.bareDir }],
+      connections: [
+        { name: 'bash-local', type: 'custom', subtype: 'custom', command: ['bash'] },
+        { name: 'python-local', type: 'custom', subtype: 'custom', command: ['python3', '-'] },
+        { name: 'prod-billing', type: 'custom', subtype: 'custom', command: ['bash'], review: true, reviewers: ['admin'] },
+      ],
+      rules: [
+        { name: 'ops and db on bash', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'ops/' }, { repository: 'github.com/acme/runbooks', name: 'db/' }], connections: ['bash-local'] },
+        { name: 'k8s on python', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'k8s/' }], connections: ['python-local'] },
+        { name: 'billing needs review', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'billing/' }], connections: ['prod-billing'] },
+      ],
+      execWaitMs,
+    }),
+    userSettings: (gatewayUrl) => ({ 'hoop.gatewayUrl': gatewayUrl }),
+    cleanup: () => repo.cleanup(),
+  };
+}

@@ -1,0 +1,185 @@
+// A person's run, in a real VS Code (code-server) driven through Chromium: the packaged .vsix,
+// the sample workspace, the local gateway. Screenshots land in test-artifacts/screenshots/.
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
+import { launchBrowser, type BrowserSession } from '../host/browser';
+import { startCodeServer, type CodeServer } from '../host/codeServer';
+import { repoRoot } from '../host/paths';
+import { createSampleWorkspace, sampleToken, type SampleWorkspace } from '../sample/sampleWorkspace';
+import { Workbench } from './workbench';
+
+describe('running a runbook from the CodeLens in a real VS Code', function () {
+  this.timeout(240_000);
+  let sample: SampleWorkspace;
+  let gateway: LocalGateway;
+  let server: CodeServer | undefined;
+  let session: BrowserSession | undefined;
+  let workbench: Workbench;
+
+  before(async () => {
+    sample = createSampleWorkspace();
+    gateway = await startLocalGateway(sample.gatewayConfig());
+    server = await startCodeServer({
+      workspaceFolder: sample.folder,
+      installVsix: path.join(repoRoot, 'dist', 'hoop-runbooks.vsix'),
+      userSettings: sample.userSettings(gateway.url),
+    });
+    session = await launchBrowser();
+    workbench = await Workbench.open(session.page, server.url);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await workbench?.screenshot(`FAILED-${this.currentTest.fullTitle()}`).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await session?.close();
+    await server?.stop();
+    await gateway?.close();
+    sample?.cleanup();
+  });
+
+  it('asks for the token, connection and each parameter by type, runs it, and shows output and exit 0', async () => {
+    await workbench.openFile('ops/restart-service.runbook.sh');
+    await workbench.waitForCodeLens('Run runbook', 60_000);
+    await workbench.clickCodeLens('Run runbook');
+
+    // No token yet: the run asks for one (masked), and goes on.
+    const quick = workbench.quickPick;
+    await quick.waitForTitle(/API key or token/);
+    await quick.type(sampleToken);
+    await quick.accept();
+
+    await quick.waitForTitle('Run restart-service.runbook.sh');
+    assert.equal(await quick.step(), '1/5');
+    assert.deepEqual(await quick.items(), ['bash-local']); // the gateway's rules allow only this one
+    await quick.pick('bash-local');
+
+    await quick.waitForTitle('Run restart-service.runbook.sh on bash-local');
+    await quick.waitForStep('2/5');
+    assert.deepEqual(await quick.items(), ['api', 'worker', 'scheduler']);
+    await quick.pick('worker');
+
+    await quick.waitForStep('3/5');
+    assert.match((await quick.prompt()) ?? '', /replicas — Replicas to bring back/);
+    assert.equal(await quick.value(), '2'); // the template's default
+    await quick.type('two');
+    await quick.accept();
+    assert.match(await quick.waitForValidationMessage(), /replicas must be a whole number/);
+    await quick.type('3');
+    await quick.accept();
+
+    await quick.waitForStep('4/5');
+    assert.match((await quick.prompt()) ?? '', /notify_email \(required\)/);
+    await quick.type('not-an-email');
+    await quick.accept();
+    assert.match(await quick.waitForValidationMessage(), /an email address/);
+    await quick.type('oncall@acme.example');
+    await quick.accept();
+
+    await quick.waitForStep('5/5');
+    assert.match((await quick.prompt()) ?? '', /admin_password \(required\)/);
+    assert.equal(await quick.input.getAttribute('type'), 'password');
+    await quick.type('hunter2-secret');
+    await quick.accept();
+
+    const status = await workbench.waitForStatusBar(/restart-service\.runbook\.sh: exit/, 60_000);
+    assert.equal(status, 'restart-service.runbook.sh: exit 0');
+    const transcript = await workbench.readOutputChannel('Hoop Runbooks');
+    assert.match(transcript, /Runbook:\s+ops\/restart-service\.runbook\.sh/);
+    assert.match(transcript, /Connection:\s+bash-local/);
+    assert.match(transcript, /Restarting worker with 3 replicas\.\.\./);
+    assert.match(transcript, /Authenticated with a password of 14 characters\./);
+    assert.match(transcript, /Status:\s+exit 0/);
+    assert.doesNotMatch(transcript, /hunter2-secret/);
+    await workbench.screenshot('run-restart-service-exit-0');
+  });
+
+  it('offers the last connection and values again, never the password; Escape cancels without sending', async () => {
+    await workbench.openFile('ops/restart-service.runbook.sh');
+    await workbench.clickCodeLens('Run runbook');
+    const quick = workbench.quickPick;
+    await quick.waitForTitle('Run restart-service.runbook.sh');
+    await quick.accept(); // the last connection is the active item
+    await quick.waitForStep('2/5');
+    await quick.accept(); // service: the default "api"
+    await quick.waitForStep('3/5');
+    assert.equal(await quick.value(), '2'); // replicas: the template's default wins over the last value
+    await quick.accept();
+    await quick.waitForStep('4/5');
+    assert.equal(await quick.value(), 'oncall@acme.example');
+    await quick.accept();
+    await quick.waitForStep('5/5');
+    assert.match((await quick.prompt()) ?? '', /admin_password/);
+    assert.equal(await quick.value(), '');
+    const sent = gateway.requests.length;
+    await quick.escape();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(gateway.requests.length, sent);
+    assert.equal(await workbench.statusBarText(/restart-service\.runbook\.sh: exit 0/), 'restart-service.runbook.sh: exit 0');
+  });
+
+  it('goes back a step with the back button, keeping what was entered', async () => {
+    await workbench.openFile('ops/restart-service.runbook.sh');
+    await workbench.clickCodeLens('Run runbook');
+    const quick = workbench.quickPick;
+    await quick.waitForStep('1/5');
+    await quick.accept();
+    await quick.waitForStep('2/5');
+    await quick.pick('scheduler');
+    await quick.waitForStep('3/5');
+    await quick.type('5');
+    await quick.accept();
+    await quick.waitForStep('4/5');
+    const back = workbench.page.locator('.quick-input-widget .quick-input-titlebar .codicon-quick-input-back');
+    await back.click();
+    await quick.waitForStep('3/5');
+    assert.equal(await quick.value(), '5');
+    await back.click();
+    await quick.waitForStep('2/5');
+    await back.click();
+    await quick.waitForStep('1/5');
+    assert.ok((await quick.items()).includes('bash-local'));
+    await quick.escape();
+  });
+
+  it('shows a failing exit code in the status bar and the transcript', async () => {
+    await workbench.openFile('ops/check-disk.runbook.sh');
+    await workbench.clickCodeLens('Run runbook');
+    const quick = workbench.quickPick;
+    await quick.waitForTitle('Run check-disk.runbook.sh');
+    await quick.pick('bash-local');
+    await quick.waitForStep('2/2');
+    assert.equal(await quick.value(), '80');
+    await quick.accept();
+    assert.equal(await workbench.waitForStatusBar(/check-disk\.runbook\.sh: exit/, 60_000), 'check-disk.runbook.sh: exit 2');
+    const transcript = await workbench.readOutputChannel('Hoop Runbooks');
+    assert.match(transcript, /Disk usage above threshold/);
+    assert.match(transcript, /Status:\s+exit 2 — check-disk\.runbook\.sh failed with exit code 2\./);
+    await workbench.screenshot('run-check-disk-exit-2');
+  });
+
+  it('shows a review as a review, with the session link, not as a success', async () => {
+    await workbench.openFile('billing/refund.runbook.sh');
+    await workbench.clickCodeLens('Run runbook');
+    const quick = workbench.quickPick;
+    await quick.pick('prod-billing');
+    await quick.waitForStep('2/3');
+    await quick.type('42');
+    await quick.accept();
+    await quick.waitForStep('3/3');
+    await quick.type('19.9');
+    await quick.accept();
+    assert.match(await quick.waitForValidationMessage(), /must match the pattern/);
+    await quick.type('19.90');
+    await quick.accept();
+    assert.equal(await workbench.waitForStatusBar(/refund\.runbook\.sh: /, 60_000), 'refund.runbook.sh: review');
+    const transcript = await workbench.readOutputChannel('Hoop Runbooks');
+    assert.match(transcript, new RegExp(`Review:\\s+${gateway.url}/sessions/`));
+    await workbench.waitForNotification(/waiting for review/);
+    await workbench.screenshot('run-refund-review');
+  });
+});
