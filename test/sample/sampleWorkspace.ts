@@ -48,6 +48,14 @@ with open(kubeconfig) as handle:
 print(f"namespace {namespace} via context {contexts[0] if contexts else 'unknown'}")
 print("web-7d9f  Running\\nworker-55c1  Running")
 `,
+  'ops/incident-note.runbook.sh': `#!/usr/bin/env bash
+# Posts an incident note with an optional attachment (sent base64-encoded, as hoop's web form does).
+NOTE={{ .note | type "textarea" | required "the note is required" | description "What happened" | order "1" | squote }}
+ATTACHMENT_B64={{ .attachment | type "file" | description "A log file to attach" | order "2" | squote }}
+echo "Note ($(printf '%s' "$NOTE" | wc -l | tr -d ' ') line breaks):"
+printf '%s\n' "$NOTE" | sed 's/^/  > /'
+if [ -n "$ATTACHMENT_B64" ]; then echo "Attachment: $(printf '%s' "$ATTACHMENT_B64" | base64 -d | wc -c | tr -d ' ') bytes"; fi
+`,
   'billing/refund.runbook.sh': `#!/usr/bin/env bash
 # Refunds a customer; the prod-billing connection holds every run for review.
 CUSTOMER={{ .customer_id | type "number" | required "customer_id is required" | description "Customer to refund" | order "1" }}
