@@ -1,10 +1,17 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ConfigurationError, NoTokenError } from './core/errors';
+import { credentialsFromConfigToml, credentialsFromEnvironment, tokenForGateway } from './core/hoopCliConfig';
 import { GatewayClient, type ApiRoute } from './core/gatewayClient';
 import type { SecretStore } from './secretStore';
 import { gatewayUrlProblem, readSettings } from './settings';
 
-/** Builds gateway clients from the user's settings and the token in SecretStorage; remembers each gateway's API route. */
+/**
+ * Builds gateway clients from the user's settings and a token: the one in SecretStorage, else the
+ * hoop CLI's for the same gateway. Remembers each gateway's API route.
+ */
 export class GatewayAccess {
   private readonly detectedRoutes = new Map<string, ApiRoute>();
 
@@ -20,7 +27,7 @@ export class GatewayAccess {
     if (problem) {
       throw new ConfigurationError(`The "hoop.gatewayUrl" setting is not usable: ${problem}`);
     }
-    const token = await this.secrets.getToken(settings.gatewayUrl);
+    const token = (await this.secrets.getToken(settings.gatewayUrl)) ?? (await this.cliToken(settings.gatewayUrl));
     if (!token) {
       throw new NoTokenError(settings.gatewayUrl);
     }
@@ -34,6 +41,20 @@ export class GatewayAccess {
         void this.secrets.setToken(settings.gatewayUrl, newToken);
       },
     });
+  }
+
+  /** The hoop CLI's token for this gateway, read fresh each time (the CLI may log in again meanwhile). */
+  private async cliToken(gatewayUrl: string): Promise<string | undefined> {
+    const configFile = path.join(os.homedir(), '.hoop', 'config.toml');
+    const fileText = await fs.readFile(configFile, 'utf8').catch(() => undefined);
+    const credentials = tokenForGateway(gatewayUrl, [
+      credentialsFromEnvironment(process.env),
+      fileText === undefined ? undefined : credentialsFromConfigToml(fileText, configFile),
+    ]);
+    if (credentials) {
+      this.logger.info(`Using the hoop CLI's token for ${gatewayUrl} from ${credentials.source}.`);
+    }
+    return credentials?.token;
   }
 
   /** `hoop.apiRoute` wins; `auto` asks the gateway once per session (hoop-gateway.md §0.2). */
