@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// The whole test suite, from a fresh clone after `npm ci`: system packages, the real VS Code
-// (code-server) and Chromium, the build, then every layer. Prints one closing line
+// The whole test suite, from a fresh clone after `npm ci`: the real VS Code (code-server) and
+// Chromium with the Debian packages they need (test/host/provision.mjs), the build, then every layer. Prints one closing line
 // "tests: N passed, N failed" and exits non-zero when anything failed.
 //
 //   npm test                 # everything
 //   npm test -- unit integration   # only some layers (unit, integration, host, ui, desktop)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,28 +14,6 @@ const requested = new Set(process.argv.slice(2));
 const wants = (layer) => requested.size === 0 || requested.has(layer);
 const totals = { passed: 0, failed: 0, pending: 0 };
 const failedSteps = [];
-
-/** Debian packages the real-VS-Code layers need: Chromium to drive it, libkrb5-dev to build code-server. */
-const systemPackages = [
-  { name: 'chromium', present: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium') },
-  { name: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h') },
-];
-
-function ensureSystemPackages() {
-  const missing = systemPackages.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
-  if (missing.length === 0) return;
-  const asRoot = process.getuid?.() === 0;
-  const sudo = asRoot ? [] : ['sudo'];
-  console.log(`\n== installing ${missing.join(', ')} from Debian's packages`);
-  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
-    const command = [...sudo, ...args];
-    const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (result.status !== 0) {
-      console.error(`Could not install ${missing.join(', ')}. Install them with: sudo apt-get install -y ${missing.join(' ')}`);
-      process.exit(1);
-    }
-  }
-}
 
 function step(title, command, args, { counts = false, env = {} } = {}) {
   console.log(`\n== ${title}\n$ ${command} ${args.join(' ')}`);
@@ -74,7 +51,6 @@ const npx = (bin) => join(root, 'node_modules', '.bin', bin);
 const mocha = (pattern, timeout) => [npx('mocha'), ['--timeout', String(timeout), '--forbid-only', '--forbid-pending', pattern]];
 
 if (wants('host') || wants('ui')) {
-  ensureSystemPackages();
   if ((await step('provision the real VS Code (code-server + Node 24)', process.execPath, ['test/host/provision.mjs'])) !== 0) process.exit(1);
 }
 if ((await step('compile (tsc, strict)', npx('tsc'), ['-p', '.'])) !== 0) process.exit(1);

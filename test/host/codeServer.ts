@@ -24,6 +24,10 @@ export interface CodeServerOptions {
   extraArgs?: string[];
   /** Milliseconds to wait for /healthz. */
   startTimeoutMs?: number;
+  /** Folder for the server's throwaway state (user data, extensions, XDG). Default: the OS temp folder. */
+  stateDir?: string;
+  /** Port to listen on. Default: a free one. */
+  port?: number;
 }
 
 export interface CodeServer {
@@ -161,7 +165,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const workspaceFolder = path.resolve(options.workspaceFolder);
   if (!fs.statSync(workspaceFolder).isDirectory()) throw new Error(`${workspaceFolder} is not a folder`);
 
-  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'vscode-host-'));
+  const tempRoot = fs.mkdtempSync(path.join(options.stateDir ?? os.tmpdir(), 'vscode-host-'));
   const dirs = makeDirs(tempRoot);
   const extensionsDir = options.extensionsDir ? path.resolve(options.extensionsDir) : dirs.extensionsDir;
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -191,7 +195,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       await runToCompletion([...commonArgs, '--install-extension', path.resolve(options.installVsix), '--force'], env, 120_000);
     }
 
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const origin = `http://127.0.0.1:${port}`;
     const args = [
       ...commonArgs,

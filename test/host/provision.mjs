@@ -6,6 +6,7 @@
 //   node test/host/provision.mjs          # install if missing
 //   node test/host/provision.mjs --force  # reinstall
 //   node test/host/provision.mjs --print  # print paths as JSON
+//   node test/host/provision.mjs --without-browser  # for `npm start`: no Chromium needed
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,16 +62,19 @@ function isProvisioned() {
     && existsSync(nodeBin) && existsSync(codeServerBin);
 }
 
-function checkChromium() {
-  if (!existsSync(CHROMIUM)) {
-    fail(`${CHROMIUM} not found. Install Debian's Chromium: apt-get install -y chromium`);
-  }
-}
-
-function checkBuildPrerequisites() {
-  // code-server's dependency `kerberos` compiles against GSSAPI headers.
-  if (!existsSync(GSSAPI_HEADER)) {
-    fail(`${GSSAPI_HEADER} not found (needed to build code-server's kerberos module). Install: apt-get install -y libkrb5-dev`);
+/**
+ * Debian packages: Chromium drives the workbench in tests; libkrb5-dev lets code-server's `kerberos`
+ * module build. Missing ones are installed with apt-get (as root, else through sudo).
+ */
+function ensureDebianPackages(packages) {
+  const missing = packages.filter((pkg) => !existsSync(pkg.file)).map((pkg) => pkg.name);
+  if (missing.length === 0) return;
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  log(`Installing Debian packages: ${missing.join(', ')}`);
+  for (const aptArgs of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+    const command = [...sudo, 'apt-get', ...aptArgs];
+    const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (result.status !== 0) fail(`could not install ${missing.join(', ')}: run \`sudo apt-get install -y ${missing.join(' ')}\` and try again`);
   }
 }
 
@@ -166,14 +170,15 @@ if (args.has('--print')) {
   process.exit(0);
 }
 
-// The tests need Chromium even when the host is cached.
-checkChromium();
+// The tests need Chromium even when the host is cached; `npm start` serves the user's own browser.
+if (!args.has('--without-browser')) ensureDebianPackages([{ name: 'chromium', file: CHROMIUM }]);
 if (!args.has('--force') && isProvisioned()) {
   log(`Already provisioned (Node ${NODE_VERSION}, code-server ${CODE_SERVER_VERSION}) in ${hostDir}`);
   process.exit(0);
 }
 
-checkBuildPrerequisites();
+// code-server's dependency `kerberos` compiles against GSSAPI headers.
+ensureDebianPackages([{ name: 'libkrb5-dev', file: GSSAPI_HEADER }]);
 installNode();
 installCodeServer();
 writeFileSync(markerFile, JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2) + '\n');

@@ -79,8 +79,8 @@ export interface SampleWorkspace {
   cleanup(): void;
 }
 
-export function createSampleWorkspace(): SampleWorkspace {
-  const repo = createRunbookRepo({ files: sampleRunbooks, remoteUrl: sampleRemoteUrl, message: 'Add ACME runbooks' });
+export function createSampleWorkspace(options: { parentDir?: string } = {}): SampleWorkspace {
+  const repo = createRunbookRepo({ files: sampleRunbooks, remoteUrl: sampleRemoteUrl, message: 'Add ACME runbooks', parentDir: options.parentDir });
   repo.push();
   const settingsFile = path.join(repo.workDir, '.vscode', 'settings.json');
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });

@@ -12,6 +12,8 @@ export interface RunbookRepoOptions {
   branch?: string;
   /** Default `Add runbooks`. */
   message?: string;
+  /** Folder to create the repositories in. Default: the OS temp folder. */
+  parentDir?: string;
 }
 
 export interface RunbookRepo {
@@ -40,7 +42,7 @@ export function createRunbookRepo(options: RunbookRepoOptions): RunbookRepo {
   const remoteUrl = options.remoteUrl ?? 'https://github.com/acme/runbooks.git';
   const branch = options.branch ?? 'main';
   // Real path, so expectations compare with what git reports (macOS /var → /private/var).
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'hoop-runbooks-')));
+  const root = realpathSync(mkdtempSync(join(options.parentDir ?? tmpdir(), 'hoop-runbooks-')));
   const bareDir = join(root, 'remote.git');
   const workDir = join(root, 'work');
 

@@ -1,32 +1,28 @@
 // A person's run, in a real VS Code (code-server) driven through Chromium: the packaged .vsix,
 // the sample workspace, the local gateway. Screenshots land in test-artifacts/screenshots/.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
+import { startTryIt, type TryIt } from '../demo/tryIt';
+import type { LocalGateway } from '../gateway/localGateway';
 import { launchBrowser, type BrowserSession } from '../host/browser';
-import { startCodeServer, type CodeServer } from '../host/codeServer';
-import { repoRoot } from '../host/paths';
-import { createSampleWorkspace, sampleToken, type SampleWorkspace } from '../sample/sampleWorkspace';
+import { sampleToken } from '../sample/sampleWorkspace';
 import { Workbench } from './workbench';
 
 describe('running a runbook from the CodeLens in a real VS Code', function () {
   this.timeout(240_000);
-  let sample: SampleWorkspace;
+  let tryIt: TryIt | undefined;
   let gateway: LocalGateway;
-  let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   let workbench: Workbench;
 
   before(async () => {
-    sample = createSampleWorkspace();
-    gateway = await startLocalGateway(sample.gatewayConfig());
-    server = await startCodeServer({
-      workspaceFolder: sample.folder,
-      installVsix: path.join(repoRoot, 'dist', 'hoop-runbooks.vsix'),
-      userSettings: sample.userSettings(gateway.url),
-    });
+    // `npm start`'s own start-up, but not signed in: these tests begin with the token prompt.
+    tryIt = await startTryIt({ stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')), port: 0, gatewayPort: 0, signedIn: false });
+    gateway = tryIt.gateway;
     session = await launchBrowser();
-    workbench = await Workbench.open(session.page, server.url);
+    workbench = await Workbench.open(session.page, tryIt.vscodeUrl);
   });
 
   afterEach(async function () {
@@ -37,9 +33,7 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
 
   after(async () => {
     await session?.close();
-    await server?.stop();
-    await gateway?.close();
-    sample?.cleanup();
+    await tryIt?.stop();
   });
 
   it('asks for the token, connection and each parameter by type, runs it, and shows output and exit 0', async () => {
