@@ -4,7 +4,7 @@
 // "tests: N passed, N failed" and exits non-zero when anything failed.
 //
 //   npm test                 # everything
-//   npm test -- unit integration   # only some layers (unit, integration, host, ui, desktop)
+//   npm test -- unit integration   # only some layers (unit, integration, host, ui)
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +58,8 @@ if ((await step('bundle and package the .vsix', 'npm', ['run', '--silent', 'pack
 
 if (wants('unit')) await step('unit tests (plain Node)', ...mocha('out/test/unit/**/*.test.js', 10_000), { counts: true });
 if (wants('integration')) await step('integration tests (real git, local gateway)', ...mocha('out/test/integration/**/*.test.js', 30_000), { counts: true });
-if (wants('host')) await step('extension-host suite in code-server (packaged .vsix)', process.execPath, ['out/test/host/extensionHostTests.js'], { counts: true });
+if (wants('host')) await step('extension-host suite in code-server, and desktop VS Code where installed (packaged .vsix)', process.execPath, ['out/test/host/extensionHostTests.js'], { counts: true });
 if (wants('ui')) await step('UI tests: code-server driven by Chromium', ...mocha('out/test/ui/**/*.test.js', 300_000), { counts: true });
-if (wants('desktop')) await step('extension-host suite in desktop VS Code (when installed)', process.execPath, ['out/test/host/desktopVscode.js']);
 
 console.log(`\n${failedSteps.length ? `failed steps: ${failedSteps.join('; ')}` : 'all steps passed'}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed`);

@@ -100,33 +100,3 @@ export async function runDesktopSuite(options: DesktopSuiteOptions): Promise<Des
     throw error;
   }
 }
-
-async function main(): Promise<void> {
-  const args = new Map<string, string>();
-  const argv = process.argv.slice(2);
-  for (let i = 0; i + 1 < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1]!);
-  const extension = args.get('extension');
-  const suite = args.get('suite');
-  if (!extension || !suite) {
-    throw new Error('usage: node out/test/host/desktopVscode.js --extension <dir> --suite <index.js> [--workspace <dir>]');
-  }
-  const workspace = args.get('workspace');
-  const result = await runDesktopSuite({
-    extensionDevelopmentPath: extension,
-    extensionTestsPath: suite,
-    ...(workspace && { workspaceFolder: workspace }),
-  });
-  if (result.skipped) {
-    console.log(result.reason);
-    return;
-  }
-  console.log(`desktop VS Code (${result.vscodeExecutablePath}) suite exited ${result.exitCode}`);
-  process.exitCode = result.exitCode;
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 2;
-  });
-}

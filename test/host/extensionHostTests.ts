@@ -1,5 +1,6 @@
 // Runs test/suite inside code-server's extension host, against the packaged .vsix installed by
-// code-server itself, in a workspace that is a clone of a runbook repository with a bare remote.
+// code-server itself, in a workspace that is a clone of a runbook repository with a bare remote;
+// then the same suite in desktop VS Code through @vscode/test-electron where one is installed.
 //
 //   node out/test/host/extensionHostTests.js     (after `npm run package`)
 import * as fs from 'node:fs';
@@ -7,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRunbookRepo } from '../support/gitFixture';
 import { installVsixInto } from './codeServer';
+import { runDesktopSuite } from './desktopVscode';
 import { repoRoot } from './paths';
 import { runExtensionHostSuite } from './runExtensionHostSuite';
 
@@ -25,15 +27,13 @@ async function main(): Promise<number> {
   const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-suite-extensions-'));
   try {
     const installed = await installVsixInto(vsix, extensionsDir);
-    const result = await runExtensionHostSuite({
-      extensionDevelopmentPath: installed,
-      extensionTestsPath: path.join(repoRoot, 'out', 'test', 'suite', 'index.js'),
-      workspaceFolder: repo.workDir,
-      env: { HOOP_TEST_BARE_DIR: repo.bareDir },
-      label: 'hoop-runbooks-suite',
-    });
-    console.log(`extension-host suite exited ${result.exitCode} after ${(result.durationMs / 1000).toFixed(1)} s`);
-    return result.exitCode;
+    const suite = path.join(repoRoot, 'out', 'test', 'suite', 'index.js');
+    const env = { HOOP_TEST_BARE_DIR: repo.bareDir };
+    const result = await runExtensionHostSuite({ extensionDevelopmentPath: installed, extensionTestsPath: suite, workspaceFolder: repo.workDir, env, label: 'hoop-runbooks-suite' });
+    console.log(`code-server extension-host suite exited ${result.exitCode} after ${(result.durationMs / 1000).toFixed(1)} s`);
+    const desktop = await runDesktopSuite({ extensionDevelopmentPath: installed, extensionTestsPath: suite, workspaceFolder: repo.workDir, extensionTestsEnv: env });
+    console.log(desktop.skipped ? desktop.reason : `desktop VS Code suite exited ${desktop.exitCode}`);
+    return result.exitCode || (desktop.skipped ? 0 : desktop.exitCode);
   } finally {
     repo.cleanup();
     fs.rmSync(extensionsDir, { recursive: true, force: true });
