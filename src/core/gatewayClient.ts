@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { CancelledError, GatewayHttpError, GatewayUnreachableError } from './errors';
 import { gatewayHttpError, type GatewayOperation } from './gatewayErrors';
 import type { ExecRequestBody, ExecResponseBody, GatewayConnection, RunbookListResponse } from './gatewayTypes';
@@ -142,6 +142,8 @@ export class GatewayClient {
   ): Promise<RawResponse> {
     const url = this.baseUrl + path;
     try {
+      // Loaded on first use: undici is most of the bundle, and activation should not pay for it.
+      const { request } = await import('undici');
       const response = await request(url, {
         method,
         headers: {
