@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/core/runOutcome';
-import type { LocalGateway } from '../gateway/localGateway';
-import { startSuiteGateway, transcriptText, workspaceUri } from './fixture';
+import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
+import { startSuiteGateway, testToken, transcriptText, workspaceUri } from './fixture';
 
 const extensionId = 'hoop-runbooks.hoop-runbooks';
 
@@ -82,6 +82,44 @@ describe('Hoop Runbooks in the extension host', () => {
     const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'reviewed', parameters: { name: 'x' } });
     assert.equal(outcome?.kind, 'review');
     assert.match(outcome.kind === 'review' ? outcome.reviewUrl : '', new RegExp(`^${gateway.url}/sessions/`));
+  });
+
+  it('runs the file it is given, not the active editor', async () => {
+    await vscode.window.showTextDocument(workspaceUri('README.md'));
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/fail.runbook.sh'), { connection: 'bash-local' });
+    assert.equal(outcome?.kind, 'failed');
+    const exec = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').pop();
+    assert.equal((exec?.body as Record<string, unknown>).file_name, 'ops/fail.runbook.sh');
+  });
+
+  it('also takes a workspace-relative path, for tasks and keybindings', async () => {
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', 'ops/hello.runbook.sh', { connection: 'bash-local', parameters: { name: 'task' } });
+    assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'hello task\n');
+  });
+
+  it('finds by itself that a gateway has only the legacy plugin route, and runs through it', async () => {
+    const legacy = await startLocalGateway({
+      api: 'legacy',
+      users: { [testToken]: { email: 'suite@example.com', role: 'standard' } },
+      repositories: [{ gitUrl: 'https://github.com/acme/runbooks.git', path: process.env.HOOP_TEST_BARE_DIR! }],
+      connections: [{ name: 'bash-local', command: ['bash'] }],
+    });
+    const configuration = vscode.workspace.getConfiguration('hoop');
+    try {
+      await configuration.update('gatewayUrl', legacy.url, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('hoop.setToken', testToken);
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'legacy' } });
+      assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'hello legacy\n');
+      assert.ok(legacy.requests.some((request) => request.method === 'POST' && request.path === '/api/plugins/runbooks/connections/bash-local/exec'));
+    } finally {
+      await configuration.update('gatewayUrl', gateway.url, vscode.ConfigurationTarget.Global);
+      await legacy.close();
+    }
+  });
+
+  it('keeps the token out of settings', () => {
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('hoop'));
+    assert.doesNotMatch(settings, new RegExp(testToken));
   });
 
   it('sends nothing for a file that is not a runbook', async () => {
