@@ -1,4 +1,5 @@
 /** Wire types of the hoop gateway API (hoop-gateway.md §1.2, §1.4, §2.6, §4.5). */
+import type { ParameterMetadata } from './template';
 
 export interface ExecRequestBody {
   connection_name?: string; // V2 only; legacy takes it from the path
@@ -41,18 +42,8 @@ export interface GatewayConnection {
   mandatory_metadata_fields?: string[] | null;
 }
 
-export interface GatewayParameterMetadata {
-  description?: string;
-  required?: boolean;
-  type?: string;
-  default?: string;
-  placeholder?: string;
-  options?: string[];
-  order?: number;
-  minlength?: string;
-  maxlength?: string;
-  asenv?: string;
-}
+/** As listed by the gateway; `type` may name a type newer than this extension knows. */
+export type GatewayParameterMetadata = Partial<Omit<ParameterMetadata, 'type'>> & { type?: string };
 
 export interface GatewayRunbookItem {
   name: string;

@@ -23,7 +23,6 @@ async function main(): Promise<number> {
   const vsix = path.join(repoRoot, 'dist', 'hoop-runbooks.vsix');
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   const repo = createRunbookRepo({ files: suiteRunbooks });
-  repo.push();
   const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-suite-extensions-'));
   try {
     const installed = await installVsixInto(vsix, extensionsDir);

@@ -81,7 +81,6 @@ export interface SampleWorkspace {
 
 export function createSampleWorkspace(options: { parentDir?: string } = {}): SampleWorkspace {
   const repo = createRunbookRepo({ files: sampleRunbooks, remoteUrl: sampleRemoteUrl, message: 'Add ACME runbooks', parentDir: options.parentDir });
-  repo.push();
   const settingsFile = path.join(repo.workDir, '.vscode', 'settings.json');
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
   fs.writeFileSync(settingsFile, `${JSON.stringify(sampleWorkspaceSettings, null, 2)}\n`);

@@ -1,7 +1,7 @@
-import { execFileSync } from 'child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
+import { runGit } from './gitRepos';
 
 export interface RunbookRepoOptions {
   /** Repo-relative path → content, committed and pushed as the first commit. */
@@ -90,14 +90,4 @@ export function createRunbookRepo(options: RunbookRepoOptions): RunbookRepo {
     rmSync(root, { recursive: true, force: true });
     throw err;
   }
-}
-
-function runGit(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Ignore the machine's git config so every fixture behaves the same.
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' },
-  }).trim();
 }

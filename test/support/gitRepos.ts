@@ -1,5 +1,5 @@
 /**
- * Real git repositories in a temp folder, driven by the git CLI, for tests of src/core/git.ts.
+ * Real git repositories in a temp folder, driven by the git CLI (see also gitFixture.ts for a runbook repo).
  * Each repository can get a bare "remote" reached through `url.<bare>.insteadOf`, so `origin`
  * keeps a realistic url while push still works offline.
  */
@@ -72,5 +72,5 @@ export function runGit(cwd: string, ...args: string[]): string {
 /** Free of the caller's git hook variables (GIT_DIR, GIT_INDEX_FILE, …) and of the developer's own git config. */
 function isolatedGitEnvironment(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toUpperCase().startsWith('GIT_')));
-  return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull };
+  return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: os.devNull, GIT_TERMINAL_PROMPT: '0' };
 }

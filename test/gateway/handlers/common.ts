@@ -1,3 +1,4 @@
+import type { GoStruct } from '../goJson';
 import type { Principal } from '../auth';
 import { connectionId, type ConnectionConfig } from '../config';
 import type { GatewayState } from '../state';
@@ -52,3 +53,19 @@ function goSprintV(value: unknown): string {
   }
   return String(value);
 }
+
+/** openapi.RunbookRequest (types.go). */
+export const RUNBOOK_REQUEST: GoStruct = {
+  typeName: 'openapi.RunbookRequest',
+  fields: {
+    file_name: 'string',
+    ref_hash: 'string',
+    parameters: 'map[string]string',
+    env_vars: 'map[string]string',
+    client_args: '[]string',
+    metadata: 'map[string]interface {}',
+    jira_fields: 'map[string]string',
+    session_batch_id: '*string',
+  },
+  required: { file_name: 'FileName' },
+};

@@ -2,10 +2,10 @@ import type { RepositoryConfig } from '../config';
 import { execRunbookSession, newSession } from '../execFlow';
 import type { GatewayState } from '../state';
 import { GitSourceError, type RepositoryTip } from '../gitSource';
-import { bindJson, marshalStringMap, type GoStruct } from '../goJson';
+import { bindJson, marshalStringMap } from '../goJson';
 import { message, reply, type JsonReply } from '../httpKit';
 import { listRunbookItems, loadRunbook, RunbookRequestError, type LoadedRunbook } from '../runbookFiles';
-import { coerceMetadata, findConnection, type HandlerContext } from './common';
+import { coerceMetadata, findConnection, RUNBOOK_REQUEST, type HandlerContext } from './common';
 
 /**
  * The pre-V2 runbooks plugin routes (runbooks.go). In legacy mode the plugin is configured with the
@@ -13,21 +13,6 @@ import { coerceMetadata, findConnection, type HandlerContext } from './common';
  * answer `plugin not found` like a gateway ≥ 1.46 (§0.2).
  */
 
-/** openapi.RunbookRequest (types.go). */
-const RUNBOOK_REQUEST: GoStruct = {
-  typeName: 'openapi.RunbookRequest',
-  fields: {
-    file_name: 'string',
-    ref_hash: 'string',
-    parameters: 'map[string]string',
-    env_vars: 'map[string]string',
-    client_args: '[]string',
-    metadata: 'map[string]interface {}',
-    jira_fields: 'map[string]string',
-    session_batch_id: '*string',
-  },
-  required: { file_name: 'FileName' },
-};
 
 interface RunbookRequestBody {
   file_name: string;

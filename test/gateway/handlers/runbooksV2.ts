@@ -5,7 +5,7 @@ import { bindJson, marshalStringMap, type GoStruct } from '../goJson';
 import { message, reply, type JsonReply } from '../httpKit';
 import { listRunbookItems, loadRunbook, RunbookRequestError, type LoadedRunbook, type RunbookItem } from '../runbookFiles';
 import { allowedConnections, isAllowedToRun } from '../rules';
-import { coerceMetadata, findConnection, type HandlerContext } from './common';
+import { coerceMetadata, findConnection, RUNBOOK_REQUEST, type HandlerContext } from './common';
 
 /** openapi.RunbookExec (types.go). */
 const RUNBOOK_EXEC: GoStruct = {
@@ -13,14 +13,7 @@ const RUNBOOK_EXEC: GoStruct = {
   fields: {
     connection_name: 'string',
     repository: 'string',
-    file_name: 'string',
-    ref_hash: 'string',
-    parameters: 'map[string]string',
-    env_vars: 'map[string]string',
-    client_args: '[]string',
-    metadata: 'map[string]interface {}',
-    jira_fields: 'map[string]string',
-    session_batch_id: '*string',
+    ...RUNBOOK_REQUEST.fields,
     correlation_id: '*string',
   },
   required: { connection_name: 'ConnectionName', repository: 'Repository', file_name: 'FileName' },
