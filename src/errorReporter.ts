@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CancelledError, ConfigurationError, GatewayHttpError, GatewayUnreachableError, HoopError, NoTokenError } from './core/errors';
+import { CancelledError, ConfigurationError, GatewayHttpError, GatewayUnreachableError, HoopError, NoTokenError, UntrustedWorkspaceError } from './core/errors';
 import { commandIds } from './commandIds';
 
 interface ErrorAction {
@@ -8,11 +8,15 @@ interface ErrorAction {
 }
 
 const setToken: ErrorAction = { title: 'Set API Key or Token', run: () => vscode.commands.executeCommand(commandIds.setToken) };
+const manageTrust: ErrorAction = { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') };
 const openSettings: ErrorAction = { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'hoop.') };
 
 function actionsFor(error: unknown, showLog: ErrorAction): ErrorAction[] {
   if (error instanceof NoTokenError || (error instanceof GatewayHttpError && error.status === 401)) {
     return [setToken];
+  }
+  if (error instanceof UntrustedWorkspaceError) {
+    return [manageTrust];
   }
   if (error instanceof GatewayUnreachableError || error instanceof ConfigurationError) {
     return [openSettings, showLog];

@@ -9,14 +9,18 @@ import { runbookGlob } from './workspaceRunbooks';
 export class RunbookCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly configurationListener: vscode.Disposable;
+  private readonly listeners: vscode.Disposable;
 
   constructor(private readonly isEnabled: () => boolean) {
-    this.configurationListener = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('hoop.codeLens.enabled')) {
-        this.changed.fire();
-      }
-    });
+    this.listeners = vscode.Disposable.from(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('hoop.codeLens.enabled')) {
+          this.changed.fire();
+        }
+      }),
+      // Lenses are hidden in Restricted Mode and appear once the workspace is trusted.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -36,7 +40,7 @@ export class RunbookCodeLensProvider implements vscode.CodeLensProvider, vscode.
   }
 
   dispose(): void {
-    this.configurationListener.dispose();
+    this.listeners.dispose();
     this.changed.dispose();
   }
 }
