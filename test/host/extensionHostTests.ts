@@ -17,6 +17,7 @@ export const suiteRunbooks: Record<string, string> = {
   'README.md': '# Runbooks\n',
   'ops/hello.runbook.sh': 'echo "hello {{ .name | required "name is required" | description "Who to greet" }}"\n',
   'ops/fail.runbook.sh': 'echo "about to fail" >&2\nexit 3\n',
+  'ops/args.runbook.sh': 'echo "args: $*"\n',
 };
 
 async function main(): Promise<number> {

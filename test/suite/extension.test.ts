@@ -117,6 +117,22 @@ describe('Hoop Runbooks in the extension host', () => {
     }
   });
 
+  it('sends hoop.metadata plus the metadata given, and hoop.clientArgs to the connection command', async () => {
+    const configuration = vscode.workspace.getConfiguration('hoop');
+    await configuration.update('metadata', { team: 'sre' }, vscode.ConfigurationTarget.Global);
+    await configuration.update('clientArgs', ['--dry-run'], vscode.ConfigurationTarget.Global);
+    try {
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/args.runbook.sh'), { connection: 'needs-ticket', metadata: { ticket: 'OPS-7' } });
+      assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'args: --dry-run\n');
+      const body = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').pop()?.body as Record<string, unknown>;
+      assert.deepEqual(body.metadata, { team: 'sre', ticket: 'OPS-7' });
+      assert.deepEqual(body.client_args, ['--dry-run']);
+    } finally {
+      await configuration.update('metadata', undefined, vscode.ConfigurationTarget.Global);
+      await configuration.update('clientArgs', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('keeps the token out of settings', () => {
     const settings = JSON.stringify(vscode.workspace.getConfiguration('hoop'));
     assert.doesNotMatch(settings, new RegExp(testToken));

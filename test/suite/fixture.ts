@@ -18,6 +18,8 @@ export async function startSuiteGateway(): Promise<LocalGateway> {
     connections: [
       { name: 'bash-local', subtype: 'custom', command: ['bash'] },
       { name: 'reviewed', subtype: 'custom', command: ['bash'], review: true },
+      // `bash -s --` reads the runbook from stdin and takes client_args as $1, $2, …
+      { name: 'needs-ticket', subtype: 'custom', command: ['bash', '-s', '--'], mandatoryMetadataFields: ['ticket'] },
     ],
     execWaitMs: 5_000,
   });
