@@ -96,7 +96,7 @@ export function createSampleWorkspace(options: { parentDir?: string } = {}): Sam
       connections: [
         { name: 'bash-local', type: 'custom', subtype: 'custom', command: ['bash'] },
         { name: 'python-local', type: 'custom', subtype: 'custom', command: ['python3', '-'] },
-        { name: 'prod-billing', type: 'custom', subtype: 'custom', command: ['bash'], review: true, reviewers: ['admin'] },
+        { name: 'prod-billing', type: 'custom', subtype: 'custom', command: ['bash'], review: true, reviewers: ['admin'], mandatoryMetadataFields: ['ticket'] },
       ],
       rules: [
         { name: 'ops and db on bash', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'ops/' }, { repository: 'github.com/acme/runbooks', name: 'db/' }], connections: ['bash-local'] },

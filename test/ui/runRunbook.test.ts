@@ -161,18 +161,25 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     await workbench.clickCodeLens('Run runbook');
     const quick = workbench.quickPick;
     await quick.pick('prod-billing');
-    await quick.waitForStep('2/3');
+    await quick.waitForStep('2/4');
     await quick.type('42');
     await quick.accept();
-    await quick.waitForStep('3/3');
+    await quick.waitForStep('3/4');
     await quick.type('19.9');
     await quick.accept();
     assert.match(await quick.waitForValidationMessage(), /must match the pattern/);
     await quick.type('19.90');
     await quick.accept();
+    // The connection requires a ticket on every session: asked here, not discovered as a 422.
+    await quick.waitForStep('4/4');
+    assert.match((await quick.prompt()) ?? '', /Metadata "ticket" — required by connection prod-billing/);
+    await quick.type('OPS-42');
+    await quick.accept();
     assert.equal(await workbench.waitForStatusBar(/refund\.runbook\.sh: /, 60_000), 'refund.runbook.sh: review');
     const transcript = await workbench.readOutputChannel('Hoop Runbooks');
     assert.match(transcript, new RegExp(`Review:\\s+${gateway.url}/sessions/`));
+    const exec = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').pop();
+    assert.deepEqual((exec?.body as { metadata: unknown }).metadata, { ticket: 'OPS-42' });
     await workbench.waitForNotification(/waiting for review/);
     await workbench.screenshot('run-refund-review');
   });
