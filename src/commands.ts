@@ -27,7 +27,7 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
     [commandIds.runRunbook]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), options),
     [commandIds.runRunbookWithEnvironment]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), { ...options, withEnvironment: true }),
     [commandIds.setToken]: async (token?: unknown) => {
-      const stored = await access.promptForToken(typeof token === 'string' ? token : undefined);
+      const stored = await access.promptForToken({ token: typeof token === 'string' ? token : undefined });
       if (stored && typeof token !== 'string') {
         void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} is stored in VS Code's secret storage.`);
       }

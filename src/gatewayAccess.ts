@@ -73,14 +73,17 @@ export class GatewayAccess {
     return route;
   }
 
-  /** Asks for a token with masked input and stores it; `token` given as a command argument skips the prompt. */
-  async promptForToken(token?: string): Promise<boolean> {
+  /**
+   * Asks for a token with masked input and stores it. `token` (a command argument) skips the prompt;
+   * `reason` tells the user why they are asked (e.g. the gateway rejected the stored one).
+   */
+  async promptForToken(options: { token?: string; reason?: string } = {}): Promise<boolean> {
     const { gatewayUrl } = readSettings();
     const value =
-      token ??
+      options.token ??
       (await vscode.window.showInputBox({
         title: `Hoop: API key or token for ${gatewayUrl}`,
-        prompt: 'An API key (hpk_…), a legacy key, or the access token from "hoop login". It is kept in VS Code\'s secret storage only.',
+        prompt: `${options.reason ? `${options.reason} ` : ''}An API key (hpk_…), a legacy key, or the access token from "hoop login". It is kept in VS Code's secret storage only.`,
         password: true,
         ignoreFocusOut: true,
         validateInput: (text) => (text.trim() === '' ? 'Paste the key or token.' : /\s/.test(text.trim()) ? 'A token has no spaces.' : undefined),

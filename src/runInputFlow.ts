@@ -54,43 +54,49 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
   };
   const title = () => (inputs.connection ? `Run ${context.runbookName} on ${inputs.connection}` : `Run ${context.runbookName}`);
 
+  // Stored secrets go out without a prompt, so they are not steps: "step i of n" counts only what is asked.
+  const secretsToAsk: SecretDeclaration[] = [];
+  for (const declaration of context.secrets) {
+    const stored = await context.storedSecret(declaration);
+    if (stored === undefined) {
+      secretsToAsk.push(declaration);
+    } else {
+      inputs.envVars.push({ name: declaration.name, kind: declaration.kind, value: stored });
+    }
+  }
+
   const parameterSteps = context.specs.filter((spec) => context.given.parameters?.[spec.name] === undefined);
   const countSteps = (connection: string) =>
     (context.given.connection ? 0 : 1) +
     parameterSteps.length +
     context.missingMetadataFields(connection).filter((field) => context.given.metadata?.[field] === undefined).length +
-    context.secrets.length +
+    secretsToAsk.length +
     (context.askAdHocEnvironment ? 1 : 0);
 
   const secretSteps = (): InputStep[] =>
-    context.secrets.map((declaration) => async (input) => {
+    secretsToAsk.map((declaration) => async (input) => {
       inputs.envVars = inputs.envVars.filter((envVar) => !(envVar.name === declaration.name && envVar.kind === declaration.kind));
       inputs.secretsToRemember = inputs.secretsToRemember.filter((envVar) => envVar.name !== declaration.name || envVar.kind !== declaration.kind);
-      const stored = await context.storedSecret(declaration);
-      const value =
-        stored ??
-        (await input.showInputBox({
-          title: title(),
-          prompt: `${declaration.kind === 'filesystem' ? 'File secret' : 'Secret environment variable'} ${declaration.name}${declaration.description ? ` — ${declaration.description}` : ''}`,
-          placeholder: declaration.kind === 'filesystem' ? 'The file content; the runbook gets a temporary file path' : `Value of ${declaration.name}`,
-          value: '',
-          password: true,
-          validate: (text) => (text === '' ? `${declaration.name} is needed by this runbook.` : undefined),
-        }));
+      const value = await input.showInputBox({
+        title: title(),
+        prompt: `${declaration.kind === 'filesystem' ? 'File secret' : 'Secret environment variable'} ${declaration.name}${declaration.description ? ` — ${declaration.description}` : ''}`,
+        placeholder: declaration.kind === 'filesystem' ? 'The file content; the runbook gets a temporary file path' : `Value of ${declaration.name}`,
+        value: '',
+        password: true,
+        validate: (text) => (text === '' ? `${declaration.name} is needed by this runbook.` : undefined),
+      });
       const envVar = { name: declaration.name, kind: declaration.kind, value };
       inputs.envVars.push(envVar);
-      if (stored === undefined) {
-        const keep = await input.showQuickPick({
-          title: title(),
-          placeholder: `Remember ${declaration.name} for next runs?`,
-          items: [
-            { label: 'Use for this run only', keep: false },
-            { label: "Keep in VS Code's secret storage", description: 'encrypted by the OS keychain; never in settings', keep: true },
-          ],
-        });
-        if (keep.keep) {
-          inputs.secretsToRemember.push(envVar);
-        }
+      const keep = await input.showQuickPick({
+        title: title(),
+        placeholder: `Remember ${declaration.name} for next runs?`,
+        items: [
+          { label: 'Use for this run only', keep: false },
+          { label: "Keep in VS Code's secret storage", description: 'encrypted by the OS keychain; never in settings', keep: true },
+        ],
+      });
+      if (keep.keep) {
+        inputs.secretsToRemember.push(envVar);
       }
     });
 
@@ -203,7 +209,11 @@ async function editInEditor(input: MultiStepInput, spec: ParameterSpec, current:
   await vscode.window.showTextDocument(document, { preview: false });
   const choice = await vscode.window.showInformationMessage(`Edit the value of ${spec.name} in the new editor, then choose "Use Text".`, 'Use Text', 'Cancel');
   const text = document.getText();
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  if (!document.isClosed) {
+    // Revert-and-close acts on the active editor, which may be another one the user looked at meanwhile.
+    await vscode.window.showTextDocument(document, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
   if (choice !== 'Use Text') {
     return undefined;
   }

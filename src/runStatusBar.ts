@@ -39,6 +39,15 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** The user stopped waiting for the gateway's answer; the run itself may go on there. */
+  showStoppedWaiting(runbookName: string, summary: string): void {
+    this.item.text = `$(debug-stop) ${runbookName}: stopped waiting`;
+    this.item.tooltip = `${summary} Click to show the transcript.`;
+    this.item.command = commandIds.showTranscript;
+    this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.item.show();
+  }
+
   showError(runbookName: string, summary: string): void {
     this.item.text = `$(error) ${runbookName}: error`;
     this.item.tooltip = `${summary} Click to show the transcript.`;

@@ -29,12 +29,22 @@ function toUri(target: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
+/**
+ * The runbook the user has in front of them: the focused editor's, else the editor area's active tab
+ * (after a run, focus is often in the Output panel, whose editor is then the active text editor).
+ */
+function runbookInFront(): vscode.Uri | undefined {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const candidates = [vscode.window.activeTextEditor?.document.uri, tab instanceof vscode.TabInputText ? tab.uri : undefined];
+  return candidates.find((uri): uri is vscode.Uri => uri !== undefined && isRunbookUri(uri));
+}
+
 async function pickWorkspaceRunbook(): Promise<vscode.Uri> {
   const runbooks = await findWorkspaceRunbooks();
   if (runbooks.length === 0) {
     throw new ConfigurationError('This workspace has no runbooks. hoop runbooks are files whose name contains ".runbook.", like ops/refund.runbook.sql.');
   }
-  const active = vscode.window.activeTextEditor?.document.uri.toString();
+  const active = runbookInFront()?.toString();
   const items = runbooks.map((uri) => ({ label: path.posix.basename(uri.path), description: relativeLabel(uri), uri }));
   const activeItem = items.find((item) => item.uri.toString() === active);
   const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();

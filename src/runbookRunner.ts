@@ -79,12 +79,7 @@ export class RunbookRunner {
     for (const problem of settings.secretProblems) {
       this.services.logger.warn(problem);
     }
-    const client = await this.clientWithToken();
-    const route = await this.services.access.apiRoute(client);
-    const preparation = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Hoop: reading ${name} from the gateway` },
-      () => this.prepare(client, route, uri, git),
-    );
+    const { client, route, preparation } = await this.readFromGateway(uri, name, git);
 
     const key = runbookKey(preparation.repository, git.fileName);
     const secretDeclarations = secretsForRunbook(settings.secrets, git.fileName).filter(
@@ -136,11 +131,38 @@ export class RunbookRunner {
     }
     const choice = await vscode.window.showWarningMessage(
       `The gateway will not run what you see in the editor.`,
-      { modal: true, detail: `${warnings.join('\n\n')}\n\nThe gateway runs the committed file from its own clone of the repository.` },
+      { modal: true, detail: warnings.join('\n\n') },
       'Run Anyway',
     );
     if (choice !== 'Run Anyway') {
       throw new CancelledError();
+    }
+  }
+
+  /**
+   * What the prompts need from the gateway: its API route, the runbook's listing and the connections.
+   * A 401 here ran nothing, so the user is asked for a new token once and the reads are repeated with it.
+   */
+  private async readFromGateway(uri: vscode.Uri, name: string, git: RunbookGitInfo): Promise<{ client: GatewayClient; route: ApiRoute; preparation: Preparation }> {
+    const read = async (client: GatewayClient) => {
+      const route = await this.services.access.apiRoute(client);
+      const preparation = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `Hoop: reading ${name} from the gateway` },
+        () => this.prepare(client, route, uri, git),
+      );
+      return { client, route, preparation };
+    };
+    try {
+      return await read(await this.clientWithToken());
+    } catch (error) {
+      if (!isUnauthorized(error)) {
+        throw error;
+      }
+      this.services.logger.warn(`The gateway rejected the token (401 "${error.gatewayMessage}").`);
+      if (!(await this.services.access.promptForToken({ reason: `The gateway rejected the stored token (401 "${error.gatewayMessage}"); nothing ran.` }))) {
+        throw error;
+      }
+      return read(await this.services.access.client());
     }
   }
 
@@ -170,7 +192,7 @@ export class RunbookRunner {
     ]);
     for (const failed of [listing, connections]) {
       if ('error' in failed) {
-        if (failed.error instanceof GatewayHttpError && failed.error.status === 401) {
+        if (isUnauthorized(failed.error)) {
           throw failed.error;
         }
         this.services.logger.warn(failed.error instanceof Error ? failed.error.message : String(failed.error));
@@ -241,8 +263,14 @@ export class RunbookRunner {
       return outcome;
     } catch (error) {
       const message = error instanceof HoopError ? error.message : String(error);
-      transcript.append(`${'─'.repeat(60)}\nNot run: ${message}`);
-      statusBar.showError(name, message);
+      if (error instanceof CancelledError) {
+        // The request was sent: the gateway may still run it, so this is not "not run".
+        transcript.append(`${'─'.repeat(60)}\nCancelled: ${message}`);
+        statusBar.showStoppedWaiting(name, message);
+      } else {
+        transcript.append(`${'─'.repeat(60)}\n${provesNothingRan(error) ? 'Not run' : 'Error'}: ${message}`);
+        statusBar.showError(name, message);
+      }
       throw error;
     } finally {
       this.active = undefined;
@@ -255,11 +283,12 @@ export class RunbookRunner {
     try {
       return await client.exec(request.route, buildExecBody(request), signal);
     } catch (error) {
-      if (!(error instanceof GatewayHttpError) || error.status !== 401) {
+      if (!isUnauthorized(error)) {
         throw error;
       }
-      this.services.transcript.append(`The gateway rejected the token (401 "${error.gatewayMessage}"); nothing ran.`);
-      if (!(await this.services.access.promptForToken())) {
+      const rejected = `The gateway rejected the token (401 "${error.gatewayMessage}"); nothing ran.`;
+      this.services.transcript.append(rejected);
+      if (!(await this.services.access.promptForToken({ reason: rejected }))) {
         throw error;
       }
       const renewed = await this.services.access.client();
@@ -309,6 +338,15 @@ function resolveRepository(git: RunbookGitInfo, catalog: RunbookListResponse | u
 function missingMetadata(connections: GatewayConnection[], connectionName: string, settings: HoopSettings): string[] {
   const fields = connections.find((connection) => connection.name === connectionName)?.mandatory_metadata_fields ?? [];
   return fields.filter((field) => settings.metadata[field] === undefined);
+}
+
+/** An error status from the gateway means it ran nothing; a lost or timed-out answer leaves that unknown. */
+function provesNothingRan(error: unknown): boolean {
+  return error instanceof GatewayHttpError && error.status >= 400;
+}
+
+function isUnauthorized(error: unknown): error is GatewayHttpError {
+  return error instanceof GatewayHttpError && error.status === 401;
 }
 
 function errorText(error: unknown): string {
