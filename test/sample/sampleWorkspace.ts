@@ -53,7 +53,7 @@ print("web-7d9f  Running\\nworker-55c1  Running")
 NOTE={{ .note | type "textarea" | required "the note is required" | description "What happened" | order "1" | squote }}
 ATTACHMENT_B64={{ .attachment | type "file" | description "A log file to attach" | order "2" | squote }}
 echo "Note ($(printf '%s' "$NOTE" | wc -l | tr -d ' ') line breaks):"
-printf '%s\n' "$NOTE" | sed 's/^/  > /'
+printf '%s\\n' "$NOTE" | sed 's/^/  > /'
 if [ -n "$ATTACHMENT_B64" ]; then echo "Attachment: $(printf '%s' "$ATTACHMENT_B64" | base64 -d | wc -c | tr -d ' ') bytes"; fi
 `,
   'billing/refund.runbook.sh': `#!/usr/bin/env bash

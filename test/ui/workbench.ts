@@ -41,12 +41,29 @@ async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T |
   }
 }
 
+/** A modal dialog (`.monaco-dialog-box`), e.g. from showWarningMessage(…, { modal: true }). */
+export interface DialogInfo {
+  message: string;
+  detail: string;
+  buttons: string[];
+  /** Clicks one of its buttons by label and waits for the dialog to close. */
+  click(button: string): Promise<void>;
+}
+
 export interface NotificationInfo {
   message: string;
   source: string | undefined;
   buttons: string[];
   /** Clicks one of this notification's buttons by its label. */
   click(button: string): Promise<void>;
+}
+
+/** One rendered QuickPick row. */
+export interface QuickPickRow {
+  label: string;
+  description: string;
+  /** The focused row, which Enter accepts. */
+  active: boolean;
 }
 
 /** The QuickPick / InputBox widget (`.quick-input-widget`), shared by the palette and extensions. */
@@ -110,6 +127,31 @@ export class QuickInput {
     return (await this.input.getAttribute('placeholder')) ?? '';
   }
 
+  /** Waits until the open input shows this placeholder: a new step of a multi-step input has replaced the old one. */
+  async waitForPlaceholder(matcher: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<string> {
+    return poll(`quick input placeholder ${matcher}`, timeoutMs, async () => {
+      const placeholder = (await this.isOpen()) ? await this.placeholder() : undefined;
+      return placeholder !== undefined && matches(placeholder, matcher) ? placeholder : undefined;
+    });
+  }
+
+  /**
+   * Chooses a file in VS Code's simple file dialog (what showOpenDialog shows in the browser):
+   * a quick input with a path box, a listing and an OK button. Types the absolute path and accepts it.
+   */
+  async chooseInFileDialog(absolutePath: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    const name = path.posix.basename(absolutePath);
+    // Ready once it lists its start folder; typing earlier is overwritten by the dialog's own start path.
+    await this.widget.locator('.quick-input-action .monaco-button').filter({ visible: true }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    await poll('the file dialog to list its start folder', timeoutMs, async () => ((await this.items()).length > 0 ? true : undefined));
+    await this.input.fill(absolutePath);
+    await poll(`the file dialog to list ${absolutePath}`, timeoutMs, async () =>
+      (await this.value()) === absolutePath && (await this.items()).includes(name) ? true : undefined,
+    );
+    await this.input.press('Enter');
+    await this.waitClosed(timeoutMs);
+  }
+
   async value(): Promise<string> {
     return this.input.inputValue();
   }
@@ -144,10 +186,47 @@ export class QuickInput {
     await poll('the validation message to clear', timeoutMs, async () => ((await this.validationMessage()) === undefined ? true : undefined));
   }
 
-  /** Labels of the rendered items (the list is virtualised: long lists show only what fits). */
+  /**
+   * Labels of the rendered items (the list is virtualised: long lists show only what fits).
+   * Only each row's first label: an item's detail line is a second, possibly hidden, label.
+   */
   async items(): Promise<string[]> {
-    const labels = await this.widget.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
-    return labels.map((l) => normaliseText(l).trim());
+    return (await this.rows()).map((row) => row.label);
+  }
+
+  /** The rendered rows in list order, with descriptions and which one is active (focused: what Enter accepts). */
+  async rows(): Promise<QuickPickRow[]> {
+    // One read in the page: the list re-renders while it filters, so rows may come and go between reads.
+    const rows = await this.widget.locator('.quick-input-list .monaco-list-row').evaluateAll((nodes) =>
+      nodes.map((n) => ({
+        index: Number(n.getAttribute('data-index')),
+        label: n.querySelector('.label-name')?.textContent ?? '',
+        description: n.querySelector('.label-description')?.textContent ?? '',
+        active: (n.getAttribute('class') ?? '').split(/\s+/).includes('focused'),
+      })),
+    );
+    return rows
+      .sort((a, b) => a.index - b.index)
+      .map(({ label, description, active }) => ({ label: normaliseText(label).trim(), description: normaliseText(description).trim(), active }));
+  }
+
+  /** Types a filter and waits until the rendered labels are exactly `expected` (filtering is asynchronous). */
+  async filterTo(text: string, expected: string[], timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    await this.type(text);
+    let shown: string[] = [];
+    await poll(`the filter "${text}" to show ${expected.join(', ')}`, timeoutMs, async () => {
+      shown = await this.items();
+      return shown.join('\n') === expected.join('\n') ? true : undefined;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; shown: ${shown.join(' | ') || '(nothing)'}`);
+    });
+  }
+
+  /** Clicks a title-bar button (e.g. an extension's QuickInputButton) by its tooltip. */
+  async clickButton(tooltip: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    const button = this.widget.locator(`.quick-input-titlebar .action-label[aria-label^="${tooltip.replace(/"/g, '\\"')}"]`).first();
+    await button.waitFor({ state: 'visible', timeout: timeoutMs });
+    await button.click();
   }
 
   private row(label: string): Locator {
@@ -360,6 +439,150 @@ export class Workbench {
       return clip === sentinel ? undefined : clip;
     }).catch(() => '');
     return normaliseText(text).replace(/\r\n/g, '\n');
+  }
+
+  /**
+   * Shows the Explorer and expands the folders down to a workspace-relative path; returns the
+   * path's row (not clicked, so the active editor stays what it was).
+   */
+  async revealInExplorer(relativePath: string, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
+    const tree = this.page.locator('.explorer-folders-view');
+    if (!(await tree.isVisible())) {
+      await this.runCommand('View: Show Explorer');
+      await tree.waitFor({ state: 'visible', timeout: timeoutMs });
+    }
+    const segments = relativePath.split('/');
+    let row: Locator | undefined;
+    for (const [depth, segment] of segments.entries()) {
+      row = tree.locator(`.monaco-list-row[aria-level="${depth + 1}"][aria-label="${segment.replace(/"/g, '\\"')}"]`).first();
+      await row.waitFor({ state: 'visible', timeout: timeoutMs });
+      if (depth < segments.length - 1 && (await row.getAttribute('aria-expanded')) === 'false') {
+        await row.locator('.monaco-tl-twistie').click();
+        await poll(`${segment} to expand in the Explorer`, timeoutMs, async () => ((await row!.getAttribute('aria-expanded')) === 'true' ? true : undefined));
+      }
+    }
+    return row!;
+  }
+
+  private get contextMenu(): Locator {
+    return this.page.locator('.context-view .monaco-menu').first();
+  }
+
+  /** Right-clicks an element and returns the labels of the context menu it opens (separators left out). */
+  async openContextMenu(target: Locator, timeoutMs = DEFAULT_TIMEOUT): Promise<string[]> {
+    if (await this.contextMenu.isVisible()) await this.closeContextMenu();
+    await target.click({ button: 'right' });
+    await this.contextMenu.waitFor({ state: 'visible', timeout: timeoutMs });
+    const labels = await this.contextMenu.locator('.action-menu-item .action-label').allTextContents();
+    return labels.map((label) => normaliseText(label).trim()).filter(Boolean);
+  }
+
+  /** Clicks an item of the open context menu by its exact label. */
+  async clickContextMenuItem(label: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    await this.contextMenu
+      .locator('.action-menu-item', { has: this.page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) })
+      .first()
+      .click({ timeout: timeoutMs });
+    await this.contextMenu.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  async closeContextMenu(timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.contextMenu.waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** Waits for a modal dialog and reads it. */
+  async waitForDialog(timeoutMs = DEFAULT_TIMEOUT): Promise<DialogInfo> {
+    const box = this.page.locator('.monaco-dialog-box').first();
+    await box.waitFor({ state: 'visible', timeout: timeoutMs });
+    const text = async (selector: string) => {
+      const element = box.locator(selector).first();
+      return (await element.count()) ? normaliseText(await element.textContent()).trim() : '';
+    };
+    const buttons = box.locator('.dialog-buttons .monaco-button');
+    return {
+      message: await text('.dialog-message-text'),
+      detail: await text('.dialog-message-detail'),
+      buttons: (await buttons.allTextContents()).map((b) => normaliseText(b).trim()),
+      click: async (label: string) => {
+        await buttons.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }).first().click({ timeout: timeoutMs });
+        await box.waitFor({ state: 'hidden', timeout: timeoutMs });
+      },
+    };
+  }
+
+  /** Is a modal dialog showing right now? */
+  async isDialogOpen(): Promise<boolean> {
+    return this.page.locator('.monaco-dialog-box').first().isVisible();
+  }
+
+  private get editorTabLocator(): Locator {
+    return this.page.locator('.editor-group-container.active .tab[role="tab"]');
+  }
+
+  /** Names of the active editor group's tabs, in order (an untitled editor is named after its first line). */
+  async editorTabs(): Promise<string[]> {
+    const names = await this.editorTabLocator.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+    return names.map((name) => normaliseText(name).trim());
+  }
+
+  /** Name of the active group's active tab: the editor a person sees in front. */
+  async activeEditorTab(): Promise<string | undefined> {
+    const tab = this.page.locator('.editor-group-container.active .tab.active[role="tab"]').first();
+    return (await tab.count()) ? normaliseText(await tab.getAttribute('aria-label')).trim() : undefined;
+  }
+
+  /** Clicks the active group's tab with this name, making its editor the active one. */
+  async clickEditorTab(name: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    const tab = this.editorTabLocator.and(this.page.locator(`[aria-label="${name.replace(/"/g, '\\"')}"]`)).first();
+    await tab.click({ timeout: timeoutMs });
+    await this.page.locator('.editor-group-container.active .tab.active[role="tab"]').and(this.page.locator(`[aria-label="${name.replace(/"/g, '\\"')}"]`)).waitFor({ timeout: timeoutMs });
+  }
+
+  /** Types at the end of the active editor, as a person would (the editor may auto-indent). */
+  async typeAtEndOfActiveEditor(text: string): Promise<void> {
+    const editor = this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').click();
+    await this.page.keyboard.press('Control+End');
+    await this.page.keyboard.type(text);
+  }
+
+  /**
+   * Saves the active editor, which has unsaved changes: Ctrl+S, then waits until its tab no longer
+   * shows them. Needs "files.autoSave": "off" (in the browser VS Code defaults to saving after a
+   * short delay, and then never shows a tab as unsaved).
+   */
+  async saveActiveEditor(timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    const dirtyTab = this.page.locator('.editor-group-container.active .tab.active.dirty[role="tab"]');
+    await dirtyTab.waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page.keyboard.press('Control+S');
+    await dirtyTab.waitFor({ state: 'detached', timeout: timeoutMs });
+  }
+
+  /** Codicon names (e.g. "sync", "modifier-spin") inside the first status bar item whose text or label matches. */
+  async statusBarIcons(matching: string | RegExp): Promise<string[]> {
+    for (const item of await this.page.locator('.part.statusbar .statusbar-item').all()) {
+      const text = normaliseText(await item.textContent()).trim();
+      const label = (await item.getAttribute('aria-label')) ?? '';
+      if (matches(text, matching) || matches(label, matching)) {
+        const classes = await item.locator('.codicon').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('class') ?? ''));
+        return classes.flatMap((c) => c.split(/\s+/)).filter((c) => c.startsWith('codicon-')).map((c) => c.slice('codicon-'.length));
+      }
+    }
+    return [];
+  }
+
+  /** Clicks the first status bar item whose text or accessible label matches. */
+  async clickStatusBarItem(matching: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+    const item = await poll(`status bar item ${matching} to click`, timeoutMs, async () => {
+      for (const candidate of await this.page.locator('.part.statusbar .statusbar-item').all()) {
+        const text = normaliseText(await candidate.textContent()).trim();
+        const label = (await candidate.getAttribute('aria-label')) ?? '';
+        if (matches(text, matching) || matches(label, matching)) return candidate;
+      }
+      return undefined;
+    });
+    await item.locator('a, .statusbar-item-label').first().click();
   }
 
   /** Text of the first status bar item whose text or accessible label matches; undefined if none. */

@@ -1,0 +1,428 @@
+// The ways a person starts a run and the inputs beyond typed parameters, in a real VS Code
+// (code-server through Chromium) with the packaged .vsix, the sample workspace and the local
+// gateway: palette and Explorer, secrets, ad hoc environment, textarea and file parameters,
+// the uncommitted-changes warning, a rejected token, and cancelling. Screenshots land in
+// test-artifacts/screenshots/.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startLocalGateway, type LocalGateway, type RecordedRequest } from '../gateway/localGateway';
+import { launchBrowser, type BrowserSession } from '../host/browser';
+import { startCodeServer, type CodeServer } from '../host/codeServer';
+import { repoRoot } from '../host/paths';
+import { createSampleWorkspace, sampleToken, type SampleWorkspace } from '../sample/sampleWorkspace';
+import { Workbench } from './workbench';
+
+interface ExecBody {
+  file_name: string;
+  connection_name: string;
+  parameters: Record<string, string>;
+  env_vars: Record<string, string>;
+}
+
+const base64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
+
+describe('starting runs and giving them inputs in a real VS Code', function () {
+  this.timeout(240_000);
+  let sample: SampleWorkspace;
+  let gateway: LocalGateway;
+  let server: CodeServer | undefined;
+  let session: BrowserSession | undefined;
+  let workbench: Workbench;
+  let scratchDir: string;
+
+  const quick = () => workbench.quickPick;
+  const execRequests = (): RecordedRequest[] => gateway.requests.filter((r) => r.method === 'POST' && r.path === '/api/runbooks/exec');
+  const lastExecBody = (): ExecBody => execRequests().at(-1)?.body as ExecBody;
+
+  /** The transcript split into runs: each run starts with its "━━━ name — time ━━━" header. */
+  async function transcriptRuns(): Promise<string[]> {
+    const text = await workbench.readOutputChannel('Hoop Runbooks');
+    return text.split(/^(?=━━━ )/m).filter((section) => section.startsWith('━━━ '));
+  }
+
+  /**
+   * Waits until the transcript's run number `index` (0-based) has ended, i.e. shows `ended`,
+   * and returns that run's section. Runs of the same runbook look alike in the status bar;
+   * the transcript tells them apart.
+   */
+  async function waitForRun(index: number, ended: RegExp = /^Status:/m, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = (await transcriptRuns())[index];
+      if (run && ended.test(run)) return run;
+      if (Date.now() > deadline) throw new Error(`run ${index} did not end with ${ended} in the transcript; it shows:\n${run ?? '(no such run)'}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async function setTokenFromPalette(token: string): Promise<void> {
+    await workbench.runCommand('Hoop: Set API Key or Token');
+    await quick().waitForTitle(/API key or token/);
+    assert.equal(await quick().input.getAttribute('type'), 'password');
+    await quick().type(token);
+    await quick().accept();
+    await quick().waitClosed();
+  }
+
+  before(async () => {
+    sample = createSampleWorkspace();
+    scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-inputs-'));
+    gateway = await startLocalGateway(sample.gatewayConfig());
+    server = await startCodeServer({
+      workspaceFolder: sample.folder,
+      installVsix: path.join(repoRoot, 'dist', 'hoop-runbooks.vsix'),
+      // As on the desktop: a person saves with Ctrl+S (VS Code in the browser otherwise saves after a second).
+      userSettings: { ...sample.userSettings(gateway.url), 'files.autoSave': 'off' },
+    });
+    session = await launchBrowser();
+    workbench = await Workbench.open(session.page, server.url);
+    // The extension's commands are in the palette once it has activated: a runbook shows its CodeLens.
+    await workbench.openFile('ops/check-disk.runbook.sh');
+    await workbench.waitForCodeLens('Run runbook', 60_000);
+    await setTokenFromPalette(sampleToken);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await workbench?.screenshot(`FAILED-${this.currentTest.fullTitle()}`).catch(() => undefined);
+      // Leave no half-done prompt or dialog for the next test.
+      await workbench?.page.keyboard.press('Escape').catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await session?.close();
+    await server?.stop();
+    await gateway?.close();
+    sample?.cleanup();
+    if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
+  });
+
+  it('Hoop: Run Runbook… lists every runbook by path, the active one first, searchable, and runs the one picked', async () => {
+    await workbench.openFile('ops/incident-note.runbook.sh');
+    // Reading the transcript focuses the Output view, as after any run: the editor's runbook still counts as active.
+    const runsBefore = (await transcriptRuns()).length;
+    await workbench.runCommand('Hoop: Run Runbook…');
+    await quick().waitForTitle('Hoop: Run Runbook');
+    const rows = await quick().rows();
+    assert.deepEqual(
+      rows.map((row) => row.description),
+      ['ops/incident-note.runbook.sh', 'billing/refund.runbook.sh', 'db/reindex.runbook.sh', 'k8s/pod-report.runbook.py', 'ops/check-disk.runbook.sh', 'ops/restart-service.runbook.sh'],
+    );
+    assert.deepEqual(rows.map((row) => row.label), rows.map((row) => path.posix.basename(row.description)));
+    assert.deepEqual(rows.filter((row) => row.active).map((row) => row.label), ['incident-note.runbook.sh']);
+
+    // Search by folder (the description) and by name.
+    await quick().filterTo('k8s/', ['pod-report.runbook.py']);
+    await quick().filterTo('disk', ['check-disk.runbook.sh']);
+    await workbench.screenshot('palette-run-runbook-filtered');
+    await quick().accept();
+
+    await quick().waitForTitle('Run check-disk.runbook.sh');
+    await quick().pick('bash-local');
+    await quick().waitForStep('2/2');
+    await quick().type('95');
+    await quick().accept();
+    const run = await waitForRun(runsBefore);
+    assert.match(run, /Runbook:\s+ops\/check-disk\.runbook\.sh/);
+    assert.match(run, /Status:\s+exit 0/);
+    assert.equal(lastExecBody().file_name, 'ops/check-disk.runbook.sh');
+    assert.equal(await workbench.waitForStatusBar(/check-disk\.runbook\.sh: exit/), 'check-disk.runbook.sh: exit 0');
+  });
+
+  it('Explorer: "Run Runbook…" on a runbook (not on README.md) runs the right-clicked file, not the active editor', async () => {
+    const runsBefore = (await transcriptRuns()).length;
+    await workbench.openFile('README.md');
+    const readmeMenu = await workbench.openContextMenu(await workbench.revealInExplorer('README.md'));
+    assert.ok(readmeMenu.includes('Copy Relative Path'), `README.md's menu: ${readmeMenu.join(' | ')}`);
+    assert.ok(!readmeMenu.some((label) => /Run Runbook/.test(label)), `README.md's menu: ${readmeMenu.join(' | ')}`);
+    await workbench.closeContextMenu();
+
+    const menu = await workbench.openContextMenu(await workbench.revealInExplorer('ops/check-disk.runbook.sh'));
+    assert.ok(menu.includes('Run Runbook…'), `check-disk.runbook.sh's menu: ${menu.join(' | ')}`);
+    assert.ok(menu.includes('Run Runbook with Environment…'));
+    await workbench.screenshot('explorer-context-menu');
+    assert.equal(await workbench.activeEditorTab(), 'README.md'); // right-clicking opened nothing
+    const execsBefore = execRequests().length;
+    await workbench.clickContextMenuItem('Run Runbook…');
+
+    await quick().waitForTitle('Run check-disk.runbook.sh');
+    await quick().pick('bash-local');
+    await quick().waitForStep('2/2');
+    await quick().type('80');
+    await quick().accept();
+    const run = await waitForRun(runsBefore);
+    assert.match(run, /Disk usage above threshold/);
+    assert.equal(execRequests().length, execsBefore + 1);
+    assert.equal(lastExecBody().file_name, 'ops/check-disk.runbook.sh');
+    assert.equal(await workbench.waitForStatusBar(/check-disk\.runbook\.sh: exit/), 'check-disk.runbook.sh: exit 2');
+    assert.equal(await workbench.activeEditorTab(), 'README.md');
+  });
+
+  it('asks for a declared file secret masked, keeps it in secret storage, sends it base64, never shows it, and does not ask again', async () => {
+    const kubeconfig = 'current-context: staging-eu';
+    const runsBefore = (await transcriptRuns()).length;
+    await workbench.openFile('k8s/pod-report.runbook.py');
+    await workbench.clickCodeLens('Run runbook');
+    await quick().waitForTitle('Run pod-report.runbook.py');
+    assert.equal(await quick().step(), '1/3');
+    assert.deepEqual(await quick().items(), ['python-local']);
+    await quick().pick('python-local');
+    await quick().waitForStep('2/3');
+    assert.match((await quick().prompt()) ?? '', /namespace — Kubernetes namespace/);
+    await quick().type('payments');
+    await quick().accept();
+
+    await quick().waitForStep('3/3');
+    assert.match((await quick().prompt()) ?? '', /File secret KUBECONFIG — Your kubeconfig file content/);
+    assert.equal(await quick().input.getAttribute('type'), 'password');
+    await quick().type(kubeconfig);
+    await quick().accept();
+    await quick().waitForPlaceholder('Remember KUBECONFIG for next runs?');
+    assert.deepEqual(await quick().items(), ['Use for this run only', "Keep in VS Code's secret storage"]);
+    await quick().pick("Keep in VS Code's secret storage");
+
+    const run = await waitForRun(runsBefore);
+    assert.match(run, /namespace payments via context staging-eu/);
+    assert.match(run, /Environment:\s+filesystem:KUBECONFIG/);
+    assert.match(run, /Status:\s+exit 0/);
+    assert.equal(lastExecBody().env_vars['filesystem:KUBECONFIG'], base64(kubeconfig));
+
+    // Second run: the stored value goes out again without a prompt.
+    const execsBefore = execRequests().length;
+    await workbench.clickCodeLens('Run runbook');
+    await quick().waitForTitle('Run pod-report.runbook.py');
+    assert.equal(await quick().step(), '1/2');
+    await quick().accept(); // python-local, the last connection
+    await quick().waitForStep('2/2');
+    await quick().type('billing');
+    await quick().accept();
+    const second = await waitForRun(runsBefore + 1);
+    assert.match(second, /namespace billing via context staging-eu/);
+    assert.equal(execRequests().length, execsBefore + 1);
+    assert.equal(lastExecBody().env_vars['filesystem:KUBECONFIG'], base64(kubeconfig));
+
+    const transcript = await workbench.readOutputChannel('Hoop Runbooks');
+    assert.ok(!transcript.includes(kubeconfig), 'the transcript shows the secret value');
+    assert.ok(!transcript.includes(base64(kubeconfig)), 'the transcript shows the secret value in base64');
+  });
+
+  it('"Run with environment…" adds FOO=bar for this run: sent as envvar:FOO, listed by name only', async () => {
+    const runsBefore = (await transcriptRuns()).length;
+    await workbench.openFile('ops/check-disk.runbook.sh');
+    await workbench.clickCodeLens('Run with environment…');
+    await quick().waitForTitle('Run check-disk.runbook.sh');
+    assert.equal(await quick().step(), '1/3');
+    await quick().pick('bash-local');
+    await quick().waitForStep('2/3');
+    await quick().type('95');
+    await quick().accept();
+
+    await quick().waitForStep('3/3');
+    await quick().waitForPlaceholder(/Add environment variables, file secrets or metadata/);
+    assert.deepEqual(await quick().items(), ['Run now', 'Add environment variable…', 'Add file secret…', 'Add metadata…']);
+    await quick().pick('Add environment variable…');
+    await waitUntil(async () => /Variable name/.test((await quick().prompt()) ?? ''));
+    await quick().type('FOO');
+    await quick().accept();
+    await waitUntil(async () => /Value of FOO/.test((await quick().prompt()) ?? ''));
+    assert.equal(await quick().input.getAttribute('type'), 'password');
+    await quick().type('bar');
+    await quick().accept();
+    await quick().waitForPlaceholder('Added: envvar:FOO');
+    await quick().pick('Run now');
+
+    const run = await waitForRun(runsBefore);
+    assert.match(run, /^Environment:\s+envvar:FOO$/m);
+    assert.doesNotMatch(run, /\bbar\b/);
+    assert.match(run, /Status:\s+exit 0/);
+    assert.equal(lastExecBody().env_vars['envvar:FOO'], base64('bar'));
+  });
+
+  it('takes a two-line textarea value from an editor ("Use Text") and a file chosen in the open dialog (sent base64)', async () => {
+    const attachment = path.join(scratchDir, 'incident.log');
+    const attachmentBytes = Buffer.from(Array.from({ length: 40 }, (_, i) => `2024-05-01T10:${String(i).padStart(2, '0')}:00Z disk full on db-1\n`).join(''));
+    fs.writeFileSync(attachment, attachmentBytes);
+    const noteLines = ['Disk filled up on db-1', 'Rotated the logs'];
+
+    const runsBefore = (await transcriptRuns()).length;
+    await workbench.openFile('ops/incident-note.runbook.sh');
+    await workbench.clickCodeLens('Run runbook');
+    await quick().waitForTitle('Run incident-note.runbook.sh');
+    await quick().pick('bash-local');
+    await quick().waitForStep('2/3');
+    assert.match((await quick().prompt()) ?? '', /note \(required\) — What happened/);
+
+    const tabsBefore = await workbench.editorTabs();
+    await quick().clickButton('Edit several lines in an editor');
+    const useText = await workbench.waitForNotification(/Edit the value of note in the new editor/);
+    assert.deepEqual(useText.buttons, ['Use Text', 'Cancel']);
+    await workbench.typeAtEndOfActiveEditor(noteLines.join('\n'));
+    await workbench.waitForEditorText(noteLines.join('\n'));
+    // A person may look at another editor before confirming: "Use Text" must still close only the note's editor.
+    await workbench.clickEditorTab('incident-note.runbook.sh');
+    await workbench.screenshot('textarea-editing-note');
+    await useText.click('Use Text');
+
+    await quick().waitForStep('3/3');
+    await quick().waitForPlaceholder(/attachment — A log file to attach/);
+    assert.deepEqual(await workbench.editorTabs(), tabsBefore); // the note's editor closed, nothing else
+    await quick().pick('Choose a file…');
+    await quick().chooseInFileDialog(attachment);
+
+    const run = await waitForRun(runsBefore);
+    assert.match(run, /Note \(1 line breaks\):\n {2}> Disk filled up on db-1\n {2}> Rotated the logs\n/);
+    assert.match(run, new RegExp(`Attachment: ${attachmentBytes.length} bytes`));
+    assert.match(run, /Status:\s+exit 0/);
+    assert.equal(lastExecBody().parameters.note, noteLines.join('\n'));
+    assert.equal(lastExecBody().parameters.attachment, base64(attachmentBytes));
+  });
+
+  it('warns in a modal that the gateway runs the committed file when the runbook has uncommitted changes; Cancel sends nothing', async () => {
+    const file = 'ops/check-disk.runbook.sh';
+    try {
+      await workbench.openFile(file);
+      await workbench.typeAtEndOfActiveEditor('echo edited locally\n');
+      await workbench.saveActiveEditor();
+      assert.equal(sample.repo.git('diff', '--name-only'), file); // saved, so git sees it modified
+
+      const requestsBefore = gateway.requests.length;
+      await workbench.clickCodeLens('Run runbook');
+      const dialog = await workbench.waitForDialog();
+      assert.equal(dialog.message, 'The gateway will not run what you see in the editor.');
+      assert.match(dialog.detail, /ops\/check-disk\.runbook\.sh has uncommitted changes: the gateway runs the committed version/);
+      assert.ok(dialog.buttons.includes('Run Anyway') && dialog.buttons.includes('Cancel'), dialog.buttons.join(' | '));
+      await workbench.screenshot('uncommitted-changes-warning');
+      await dialog.click('Cancel');
+      // Nothing to wait for when nothing happens: give a wrongly started run time to show itself.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(await quick().isOpen(), false);
+      assert.deepEqual(gateway.requests.slice(requestsBefore), []);
+
+      const runsBefore = (await transcriptRuns()).length;
+      await workbench.clickCodeLens('Run runbook');
+      await (await workbench.waitForDialog()).click('Run Anyway');
+      await quick().waitForTitle('Run check-disk.runbook.sh');
+      await quick().accept(); // bash-local, the last connection
+      await quick().waitForStep('2/2');
+      await quick().type('80');
+      await quick().accept();
+      const run = await waitForRun(runsBefore);
+      assert.match(run, /Disk usage above threshold/);
+      assert.doesNotMatch(run, /edited locally/); // the gateway ran the committed file
+    } finally {
+      sample.repo.git('checkout', '--', file);
+    }
+    await workbench.waitForEditorText(/exit 2\n\s*fi\s*$/);
+  });
+
+  it('after a 401 on a wrong token, asks for a new one and goes on; the wrong token never reaches exec', async () => {
+    await setTokenFromPalette('expired-token');
+    const runsBefore = (await transcriptRuns()).length;
+    await workbench.openFile('ops/check-disk.runbook.sh');
+    const requestsBefore = gateway.requests.length;
+    const execsBefore = execRequests().length;
+    await workbench.clickCodeLens('Run runbook');
+
+    await quick().waitForTitle(/API key or token/);
+    assert.match((await quick().prompt()) ?? '', /rejected/);
+    assert.ok(gateway.requests.length > requestsBefore, 'the gateway was asked before the token prompt');
+    assert.equal(execRequests().length, execsBefore);
+    await quick().type(sampleToken);
+    await quick().accept();
+
+    await quick().waitForTitle('Run check-disk.runbook.sh');
+    await quick().accept();
+    await quick().waitForStep('2/2');
+    await quick().type('95');
+    await quick().accept();
+    const run = await waitForRun(runsBefore);
+    assert.match(run, /Status:\s+exit 0/);
+    assert.equal(execRequests().length, execsBefore + 1);
+  });
+
+  it('when exec answers 401, asks for a new token and sends exactly once more', async () => {
+    const runsBefore = (await transcriptRuns()).length;
+    await workbench.openFile('ops/check-disk.runbook.sh');
+    const execsBefore = execRequests().length;
+    const sessionsBefore = gateway.sessions.size;
+    const users = gateway.config.users;
+    const developer = users[sampleToken];
+    try {
+      await workbench.clickCodeLens('Run runbook');
+      await quick().waitForTitle('Run check-disk.runbook.sh');
+      await quick().accept();
+      await quick().waitForStep('2/2');
+      // The token is revoked while the person fills in the last prompt; a new one is issued.
+      delete users[sampleToken];
+      users['renewed-token'] = developer;
+      await quick().type('95');
+      await quick().accept();
+
+      await quick().waitForTitle(/API key or token/);
+      assert.equal(execRequests().length, execsBefore + 1);
+      await quick().type('renewed-token');
+      await quick().accept();
+      const run = await waitForRun(runsBefore);
+      assert.match(run, /The gateway rejected the token \(401 "access denied"\); nothing ran\./);
+      assert.match(run, /Sending again with the new token\./);
+      assert.match(run, /Status:\s+exit 0/);
+      // Two exec requests: the 401 opened no session, the retry one.
+      assert.equal(execRequests().length, execsBefore + 2);
+      assert.equal(gateway.sessions.size, sessionsBefore + 1);
+    } finally {
+      users[sampleToken] = developer;
+      delete users['renewed-token'];
+    }
+    await setTokenFromPalette(sampleToken);
+  });
+
+  it('shows a spinner while running; clicking it stops waiting, and the transcript says the run may still happen', async () => {
+    const defaultExecWaitMs = gateway.config.execWaitMs;
+    gateway.config.execWaitMs = 30_000;
+    try {
+      const runsBefore = (await transcriptRuns()).length;
+      await workbench.openFile('db/reindex.runbook.sh');
+      await workbench.clickCodeLens('Run runbook');
+      await quick().waitForTitle('Run reindex.runbook.sh');
+      await quick().pick('bash-local');
+      await quick().waitForStep('2/2');
+      await quick().accept();
+
+      await workbench.waitForStatusBar(/^reindex\.runbook\.sh$/);
+      assert.deepEqual(await workbench.statusBarIcons(/^reindex\.runbook\.sh$/), ['sync', 'modifier-spin']);
+      await workbench.screenshot('running-spinner');
+      await workbench.clickStatusBarItem(/^reindex\.runbook\.sh$/);
+      const run = await waitForRun(runsBefore, /Stopped waiting/);
+      assert.match(run, new RegExp(`Stopped waiting for the gateway\\. The runbook may still run on the gateway: check ${gateway.url}/sessions`));
+      assert.doesNotMatch(run, /Not run/); // it was sent: only the gateway knows whether it runs
+      await workbench.waitForNotification(/Stopped waiting for the gateway/);
+      assert.equal(await workbench.waitForStatusBar(/reindex\.runbook\.sh: /), 'reindex.runbook.sh: stopped waiting');
+
+      // A gateway that stops waiting first answers 202: the run goes on there.
+      gateway.config.execWaitMs = 1_000;
+      await workbench.clickCodeLens('Run runbook');
+      await quick().waitForTitle('Run reindex.runbook.sh');
+      await quick().accept();
+      await quick().waitForStep('2/2');
+      await quick().accept();
+      assert.equal(await workbench.waitForStatusBar(/reindex\.runbook\.sh: running/, 30_000), 'reindex.runbook.sh: running');
+      assert.deepEqual(await workbench.statusBarIcons(/reindex\.runbook\.sh: running/), ['clock']);
+      const running = await waitForRun(runsBefore + 1);
+      assert.match(running, /Status:\s+running — reindex\.runbook\.sh is still running on the gateway/);
+    } finally {
+      gateway.config.execWaitMs = defaultExecWaitMs;
+    }
+  });
+});
+
+/** For conditions the page-object has no wait for. */
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
