@@ -10,7 +10,10 @@ export interface RunInputContext {
   connections: GatewayConnection[];
   /** Why the connection list is unavailable; the user then types a name. */
   connectionsProblem?: string;
-  preferredConnection?: string;
+  /** The connection this runbook ran on last; it wins over the default. */
+  lastConnection?: string;
+  /** `hoop.defaultConnection`, for runbooks that have not run yet. */
+  defaultConnection?: string;
   specs: ParameterSpec[];
   rememberedValues: (connection: string) => Record<string, string> | undefined;
   missingMetadataFields: (connection: string) => string[];
@@ -132,7 +135,7 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
   const firstStep = context.given.connection ? chain(stepsAfterConnection()) : pickConnection;
   if (firstStep) {
     await MultiStepInput.run(async (input) => {
-      input.setTotalSteps(countSteps(inputs.connection || context.preferredConnection || ''));
+      input.setTotalSteps(countSteps(inputs.connection || preferredConnection(context) || ''));
       return firstStep(input);
     });
   }
@@ -151,13 +154,25 @@ function chain(steps: InputStep[]): InputStep | undefined {
   };
 }
 
+function preferredConnection(context: RunInputContext): string | undefined {
+  return context.lastConnection ?? context.defaultConnection;
+}
+
+function connectionDetail(context: RunInputContext, name: string): string | undefined {
+  if (name === context.lastConnection) {
+    return 'Last used for this runbook';
+  }
+  return name === context.defaultConnection && context.lastConnection === undefined ? 'Your default connection (hoop.defaultConnection)' : undefined;
+}
+
 async function askConnection(input: MultiStepInput, context: RunInputContext, title: string): Promise<string> {
+  const preferred = preferredConnection(context);
   if (context.connectionsProblem !== undefined || context.connections.length === 0) {
     return input.showInputBox({
       title,
       prompt: context.connectionsProblem ?? 'The gateway lists no connection that can run this runbook. Type a connection name to try anyway.',
       placeholder: 'Connection name, e.g. pgdemo',
-      value: context.preferredConnection ?? '',
+      value: preferred ?? '',
       validate: (text) => (text.trim() === '' ? 'Type the name of a hoop connection.' : undefined),
     }).then((name) => name.trim());
   }
@@ -166,15 +181,15 @@ async function askConnection(input: MultiStepInput, context: RunInputContext, ti
     description: [connection.subtype || connection.type, connection.status === 'offline' ? '$(circle-slash) offline' : connection.status === 'online' ? '$(pass) online' : undefined]
       .filter(Boolean)
       .join(' · '),
-    detail: connection.name === context.preferredConnection ? 'Last used for this runbook' : undefined,
+    detail: connectionDetail(context, connection.name),
     connectionName: connection.name,
   }));
-  items.sort((a, b) => Number(b.connectionName === context.preferredConnection) - Number(a.connectionName === context.preferredConnection));
+  items.sort((a, b) => Number(b.connectionName === preferred) - Number(a.connectionName === preferred));
   const picked = await input.showQuickPick({
     title,
     placeholder: 'Pick the connection to run this runbook on (type to filter)',
     items,
-    activeItem: items.find((item) => item.connectionName === context.preferredConnection),
+    activeItem: items.find((item) => item.connectionName === preferred),
     matchOnDescription: true,
   });
   return picked.connectionName;

@@ -20,6 +20,8 @@ export interface TryItOptions {
   signedIn?: boolean;
   /** For tests: a shorter wait before the gateway answers "running". */
   execWaitMs?: number;
+  /** For tests: user settings over the sample's. */
+  userSettings?: Record<string, unknown>;
 }
 
 export interface TryIt {
@@ -67,7 +69,7 @@ export async function startTryIt(options: TryItOptions): Promise<TryIt> {
       installVsix: vsix,
       stateDir: options.stateDir,
       port: await availablePort(options.port),
-      userSettings: sample.userSettings(gateway.url),
+      userSettings: { ...sample.userSettings(gateway.url), ...options.userSettings },
       // The hoop CLI's environment: the extension signs in with it, as it would with `hoop login`.
       env: options.signedIn === false ? {} : { HOOP_APIURL: gateway.url, HOOP_GRPCURL: '127.0.0.1:8010', HOOP_TOKEN: sampleToken },
     });

@@ -95,11 +95,12 @@ export function createSampleWorkspace(options: { parentDir?: string } = {}): Sam
       repositories: [{ gitUrl: sampleRemoteUrl, path: repo.bareDir }],
       connections: [
         { name: 'bash-local', type: 'custom', subtype: 'custom', command: ['bash'] },
+        { name: 'bash-staging', type: 'custom', subtype: 'custom', command: ['bash'] },
         { name: 'python-local', type: 'custom', subtype: 'custom', command: ['python3', '-'] },
         { name: 'prod-billing', type: 'custom', subtype: 'custom', command: ['bash'], review: true, reviewers: ['admin'], mandatoryMetadataFields: ['ticket'] },
       ],
       rules: [
-        { name: 'ops and db on bash', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'ops/' }, { repository: 'github.com/acme/runbooks', name: 'db/' }], connections: ['bash-local'] },
+        { name: 'ops and db on bash', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'ops/' }, { repository: 'github.com/acme/runbooks', name: 'db/' }], connections: ['bash-local', 'bash-staging'] },
         { name: 'k8s on python', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'k8s/' }], connections: ['python-local'] },
         { name: 'billing needs review', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'billing/' }], connections: ['prod-billing'] },
       ],

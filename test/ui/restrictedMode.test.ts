@@ -4,31 +4,27 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startTryIt, type TryIt } from '../demo/tryIt';
 import { launchBrowser, type BrowserSession } from '../host/browser';
-import { startCodeServer, type CodeServer } from '../host/codeServer';
-import { repoRoot } from '../host/paths';
-import { createSampleWorkspace, type SampleWorkspace } from '../sample/sampleWorkspace';
 import { Workbench } from './workbench';
 
 describe('in Restricted Mode', function () {
   this.timeout(240_000);
   let stateDir: string;
-  let sample: SampleWorkspace | undefined;
-  let server: CodeServer | undefined;
+  let tryIt: TryIt | undefined;
   let session: BrowserSession | undefined;
   let workbench: Workbench;
 
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-restricted-'));
-    sample = createSampleWorkspace({ parentDir: stateDir });
-    server = await startCodeServer({
-      workspaceFolder: sample.folder,
-      stateDir,
-      installVsix: path.join(repoRoot, 'dist', 'hoop-runbooks.vsix'),
-      userSettings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'hoop.gatewayUrl': 'http://127.0.0.1:9' },
+    tryIt = await startTryIt({
+      stateDir: path.join(stateDir, 'state'),
+      port: 0,
+      gatewayPort: 0,
+      userSettings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
     });
     session = await launchBrowser();
-    workbench = await Workbench.open(session.page, server.url);
+    workbench = await Workbench.open(session.page, tryIt.vscodeUrl);
   });
 
   afterEach(async function () {
@@ -39,8 +35,7 @@ describe('in Restricted Mode', function () {
 
   after(async () => {
     await session?.close();
-    await server?.stop();
-    sample?.cleanup();
+    await tryIt?.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 

@@ -7,11 +7,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startLocalGateway, type LocalGateway, type RecordedRequest } from '../gateway/localGateway';
+import { startTryIt, type TryIt } from '../demo/tryIt';
+import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
 import { launchBrowser, type BrowserSession } from '../host/browser';
-import { startCodeServer, type CodeServer } from '../host/codeServer';
-import { repoRoot } from '../host/paths';
-import { createSampleWorkspace, sampleToken, type SampleWorkspace } from '../sample/sampleWorkspace';
+import { sampleToken } from '../sample/sampleWorkspace';
+import { runGit } from '../support/gitRepos';
 import { Workbench } from './workbench';
 
 interface ExecBody {
@@ -25,9 +25,8 @@ const base64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 
 describe('starting runs and giving them inputs in a real VS Code', function () {
   this.timeout(240_000);
-  let sample: SampleWorkspace;
+  let tryIt: TryIt | undefined;
   let gateway: LocalGateway;
-  let server: CodeServer | undefined;
   let session: BrowserSession | undefined;
   let workbench: Workbench;
   let scratchDir: string;
@@ -67,17 +66,19 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
   }
 
   before(async () => {
-    sample = createSampleWorkspace();
     scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-inputs-'));
-    gateway = await startLocalGateway(sample.gatewayConfig());
-    server = await startCodeServer({
-      workspaceFolder: sample.folder,
-      installVsix: path.join(repoRoot, 'dist', 'hoop-runbooks.vsix'),
+    // `npm start`'s own start-up, not signed in: the token is set from the palette below.
+    tryIt = await startTryIt({
+      stateDir: path.join(scratchDir, 'state'),
+      port: 0,
+      gatewayPort: 0,
+      signedIn: false,
       // As on the desktop: a person saves with Ctrl+S (VS Code in the browser otherwise saves after a second).
-      userSettings: { ...sample.userSettings(gateway.url), 'files.autoSave': 'off' },
+      userSettings: { 'files.autoSave': 'off' },
     });
+    gateway = tryIt.gateway;
     session = await launchBrowser();
-    workbench = await Workbench.open(session.page, server.url);
+    workbench = await Workbench.open(session.page, tryIt.vscodeUrl);
     // The extension's commands are in the palette once it has activated: a runbook shows its CodeLens.
     await workbench.openFile('ops/check-disk.runbook.sh');
     await workbench.waitForCodeLens('Run runbook', 60_000);
@@ -94,9 +95,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
 
   after(async () => {
     await session?.close();
-    await server?.stop();
-    await gateway?.close();
-    sample?.cleanup();
+    await tryIt?.stop();
     if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
   });
 
@@ -286,7 +285,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
       await workbench.openFile(file);
       await workbench.typeAtEndOfActiveEditor('echo edited locally\n');
       await workbench.saveActiveEditor();
-      assert.equal(sample.repo.git('diff', '--name-only'), file); // saved, so git sees it modified
+      assert.equal(runGit(tryIt!.workspaceFolder, 'diff', '--name-only'), file); // saved, so git sees it modified
 
       const requestsBefore = gateway.requests.length;
       await workbench.clickCodeLens('Run runbook');
@@ -313,7 +312,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
       assert.match(run, /Disk usage above threshold/);
       assert.doesNotMatch(run, /edited locally/); // the gateway ran the committed file
     } finally {
-      sample.repo.git('checkout', '--', file);
+      runGit(tryIt!.workspaceFolder, 'checkout', '--', file);
     }
     await workbench.waitForEditorText(/exit 2\n\s*fi\s*$/);
   });

@@ -19,7 +19,13 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
 
   before(async () => {
     // `npm start`'s own start-up, but not signed in: these tests begin with the token prompt.
-    tryIt = await startTryIt({ stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')), port: 0, gatewayPort: 0, signedIn: false });
+    tryIt = await startTryIt({
+      stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')),
+      port: 0,
+      gatewayPort: 0,
+      signedIn: false,
+      userSettings: { 'hoop.defaultConnection': 'bash-staging' },
+    });
     gateway = tryIt.gateway;
     session = await launchBrowser();
     workbench = await Workbench.open(session.page, tryIt.vscodeUrl);
@@ -49,7 +55,9 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
 
     await quick.waitForTitle('Run restart-service.runbook.sh');
     assert.equal(await quick.step(), '1/5');
-    assert.deepEqual(await quick.items(), ['bash-local']); // the gateway's rules allow only this one
+    // The connections the gateway's rules allow for this runbook; hoop.defaultConnection comes first, active.
+    assert.deepEqual(await quick.items(), ['bash-staging', 'bash-local']);
+    assert.equal(await quick.activeItem(), 'bash-staging');
     await quick.pick('bash-local');
 
     await quick.waitForTitle('Run restart-service.runbook.sh on bash-local');
@@ -140,9 +148,10 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     await quick.escape();
   });
 
-  it('shows a failing exit code in the status bar and the transcript', async () => {
+  it('runs from the editor title button, and shows a failing exit code in the status bar and the transcript', async () => {
     await workbench.openFile('ops/check-disk.runbook.sh');
-    await workbench.clickCodeLens('Run runbook');
+    // Started from the ▷ button in the editor title this time.
+    await workbench.page.locator('.editor-group-container.active .editor-actions a.action-label[aria-label^="Run Runbook"]').click();
     const quick = workbench.quickPick;
     await quick.waitForTitle('Run check-disk.runbook.sh');
     await quick.pick('bash-local');

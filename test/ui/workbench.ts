@@ -105,6 +105,12 @@ export class QuickInput {
     return text || undefined;
   }
 
+  /** The label of the row the keyboard is on (what Enter would pick). */
+  async activeItem(): Promise<string | undefined> {
+    const label = this.widget.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+    return (await label.count()) ? normaliseText(await label.textContent()).trim() : undefined;
+  }
+
   /** Waits until the widget shows this step ("2/4"): after Enter, the next step replaces the widget's content. */
   async waitForStep(step: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
     await poll(`quick input step ${step}`, timeoutMs, async () => ((await this.isOpen()) && (await this.step()) === step ? true : undefined));
