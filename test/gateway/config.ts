@@ -29,6 +29,11 @@ export interface LocalGatewayConfig {
   cacheMs?: number;
   /** Base of the `{API_URL}/sessions/<sid>` review links and `api_url`. Default: the server's own URL. */
   publicUrl?: string;
+  /**
+   * Fault injection: `"GET /api/connections"` → the `{"message"}` error that route answers instead,
+   * as hoop does on a database error. Default: none.
+   */
+  faults?: Record<string, { status: number; message: string }>;
 }
 
 export interface GatewayUser {
@@ -103,6 +108,7 @@ export interface ResolvedConfig {
   execWaitMs: number;
   cacheMs: number;
   publicUrl: string | undefined;
+  faults: Record<string, { status: number; message: string }>;
   orgId: string;
 }
 
@@ -127,6 +133,7 @@ export function resolveConfig(config: LocalGatewayConfig): ResolvedConfig {
     execWaitMs: config.execWaitMs ?? 50_000,
     cacheMs: config.cacheMs ?? 0,
     publicUrl: config.publicUrl?.replace(/\/+$/, ''),
+    faults: config.faults ?? {},
     orgId: uuidV5('local-gateway-org'),
   };
 }

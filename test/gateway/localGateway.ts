@@ -96,6 +96,11 @@ async function handle(state: GatewayState, requests: RecordedRequest[], req: Inc
     sendJson(res, principal);
     return;
   }
+  const fault = state.config.faults[`${req.method ?? 'GET'} ${parsed.pathname}`];
+  if (fault) {
+    sendJson(res, message(fault.status, fault.message));
+    return;
+  }
   sendJson(res, await match.route.handler({ state, principal, params: match.params, query: parsed.searchParams, body }));
 }
 

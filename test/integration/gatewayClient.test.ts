@@ -159,6 +159,14 @@ describe('GatewayClient against the local gateway', function () {
     assert.deepEqual(hello?.metadata, { name: { description: '', required: true, type: 'text' } });
   });
 
+  it("reports a failed listing with the gateway's status and message", async () => {
+    const client = await start({ faults: { 'GET /api/connections': { status: 500, message: 'failed listing connections' } } });
+    const error = await client.listConnections().catch((caught: unknown) => caught);
+    assert.ok(error instanceof GatewayHttpError);
+    assert.equal(error.status, 500);
+    assert.match(error.message, /^Could not list connections: the gateway answered 500 "failed listing connections"\. The gateway failed on its side/);
+  });
+
   it('says nothing was sent when the gateway is unreachable', async () => {
     await start();
     const url = gateway!.url;

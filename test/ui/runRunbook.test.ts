@@ -165,6 +165,33 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     await workbench.screenshot('run-check-disk-exit-2');
   });
 
+  it('lets the user type the connection when the gateway cannot list connections', async () => {
+    gateway.config.faults['GET /api/connections'] = { status: 500, message: 'failed listing connections' };
+    try {
+      await workbench.openFile('ops/check-disk.runbook.sh');
+      await workbench.clickCodeLens('Run runbook');
+      const quick = workbench.quickPick;
+      const execsBefore = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').length;
+      await quick.waitForStep('1/2');
+      assert.match((await quick.prompt()) ?? '', /Could not list connections \(.*500 "failed listing connections".*\)\. Type the connection name instead\./);
+      assert.equal(await quick.value(), 'bash-local'); // the last one used, ready to accept
+      await quick.type('bash-staging');
+      await quick.accept();
+      await quick.waitForStep('2/2');
+      await quick.accept();
+      await quick.waitClosed();
+      const execs = () => gateway.requests.filter((request) => request.path === '/api/runbooks/exec');
+      for (let waited = 0; execs().length === execsBefore && waited < 30_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal((execs().at(-1)?.body as { connection_name: string }).connection_name, 'bash-staging');
+      const transcript = await workbench.readOutputChannel('Hoop Runbooks');
+      assert.match(transcript.slice(transcript.lastIndexOf('━━━ check-disk')), /Connection:\s+bash-staging[\s\S]*Status:\s+exit 2/);
+    } finally {
+      delete gateway.config.faults['GET /api/connections'];
+    }
+  });
+
   it('shows a review as a review, with the session link, not as a success', async () => {
     await workbench.openFile('billing/refund.runbook.sh');
     await workbench.clickCodeLens('Run runbook');
