@@ -4,6 +4,7 @@ import type { ErrorReporter } from './errorReporter';
 import type { GatewayAccess } from './gatewayAccess';
 import type { RunbookRunner, RunOptions } from './runbookRunner';
 import type { RunMemory } from './runMemory';
+import type { SecretStore } from './secretStore';
 import type { TranscriptChannel } from './transcriptChannel';
 import { readSettings } from './settings';
 
@@ -11,6 +12,7 @@ export interface CommandServices {
   runner: RunbookRunner;
   access: GatewayAccess;
   memory: RunMemory;
+  secrets: SecretStore;
   transcript: TranscriptChannel;
   reporter: ErrorReporter;
 }
@@ -22,7 +24,7 @@ type Handler = (...args: any[]) => Promise<unknown>;
  * or a path, plus optional RunOptions so tests, keybindings and tasks can drive them.
  */
 function commandTable(services: CommandServices): Record<CommandId, Handler> {
-  const { runner, access, memory, transcript } = services;
+  const { runner, access, memory, secrets, transcript } = services;
   return {
     [commandIds.runRunbook]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), options),
     [commandIds.runRunbookWithEnvironment]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), { ...options, withEnvironment: true }),
@@ -40,8 +42,10 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
     [commandIds.showTranscript]: async () => transcript.show(),
     [commandIds.cancelRun]: async () => runner.cancel(),
     [commandIds.forgetRemembered]: async () => {
+      const { gatewayUrl, secrets: declarations } = readSettings();
       await memory.forgetAll();
-      void vscode.window.showInformationMessage('Hoop: forgot the remembered connections and parameter values.');
+      await Promise.all(declarations.map((declaration) => secrets.deleteSecret(gatewayUrl, declaration.kind, declaration.name)));
+      void vscode.window.showInformationMessage('Hoop: forgot the remembered connections, parameter values and stored secrets.');
     },
   };
 }

@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
     logger,
     transcript,
     statusBar,
-    registerCommands({ runner, access, memory, transcript, reporter }),
+    registerCommands({ runner, access, memory, secrets, transcript, reporter }),
     registerRunbookCodeLens(() => readSettings().codeLensEnabled),
   );
 }

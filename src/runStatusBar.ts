@@ -56,10 +56,6 @@ export class RunStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  hide(): void {
-    this.item.hide();
-  }
-
   dispose(): void {
     this.item.dispose();
   }

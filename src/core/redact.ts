@@ -18,8 +18,3 @@ export function redactSecrets(text: string, secretValues: Iterable<string>): str
   }
   return redacted;
 }
-
-/** The token never appears in error text or logs, whatever a library put in a message. */
-export function redactToken(text: string, token: string | undefined): string {
-  return token ? text.split(token).join(mask) : text;
-}

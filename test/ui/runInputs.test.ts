@@ -206,6 +206,18 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
     const transcript = await workbench.readOutputChannel('Hoop Runbooks');
     assert.ok(!transcript.includes(kubeconfig), 'the transcript shows the secret value');
     assert.ok(!transcript.includes(base64(kubeconfig)), 'the transcript shows the secret value in base64');
+
+    // Forgetting removes the stored value: the next run asks for it again.
+    await workbench.runCommand('Hoop: Forget Remembered Connections, Values and Secrets');
+    await workbench.openFile('k8s/pod-report.runbook.py');
+    await workbench.clickCodeLens('Run runbook');
+    await quick().waitForStep('1/3');
+    await quick().pick('python-local');
+    await quick().waitForStep('2/3');
+    await quick().accept();
+    await quick().waitForStep('3/3');
+    assert.match((await quick().prompt()) ?? '', /File secret KUBECONFIG/);
+    await quick().escape();
   });
 
   it('"Run with environment…" adds FOO=bar for this run: sent as envvar:FOO, listed by name only', async () => {
