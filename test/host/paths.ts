@@ -27,6 +27,10 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = path.join(repoRoot, 'test-artifacts');
 export const screenshotsDir = path.join(artifactsDir, 'screenshots');
 
+export function isHostProvisioned(): boolean {
+  return [node24Bin, codeServerEntry].every((file) => fs.existsSync(file));
+}
+
 export function assertHostProvisioned(): void {
   for (const file of [node24Bin, codeServerEntry]) {
     if (!fs.existsSync(file)) {

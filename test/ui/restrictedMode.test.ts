@@ -18,13 +18,14 @@ describe('in Restricted Mode', function () {
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-restricted-'));
     tryIt = await startTryIt({
+      vscode: 'code-server',
       stateDir: path.join(stateDir, 'state'),
       port: 0,
       gatewayPort: 0,
       userSettings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
     });
     session = await launchBrowser();
-    workbench = await Workbench.open(session.page, tryIt.vscodeUrl);
+    workbench = await Workbench.open(session.page, tryIt.vscodeUrl!);
   });
 
   afterEach(async function () {

@@ -69,6 +69,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
     scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-inputs-'));
     // `npm start`'s own start-up, not signed in: the token is set from the palette below.
     tryIt = await startTryIt({
+      vscode: 'code-server',
       stateDir: path.join(scratchDir, 'state'),
       port: 0,
       gatewayPort: 0,
@@ -78,7 +79,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
     });
     gateway = tryIt.gateway;
     session = await launchBrowser();
-    workbench = await Workbench.open(session.page, tryIt.vscodeUrl);
+    workbench = await Workbench.open(session.page, tryIt.vscodeUrl!);
     // The extension's commands are in the palette once it has activated: a runbook shows its CodeLens.
     await workbench.openFile('ops/check-disk.runbook.sh');
     await workbench.waitForCodeLens('Run runbook', 60_000);

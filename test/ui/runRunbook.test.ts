@@ -20,6 +20,7 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
   before(async () => {
     // `npm start`'s own start-up, but not signed in: these tests begin with the token prompt.
     tryIt = await startTryIt({
+      vscode: 'code-server',
       stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')),
       port: 0,
       gatewayPort: 0,
@@ -28,7 +29,7 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     });
     gateway = tryIt.gateway;
     session = await launchBrowser();
-    workbench = await Workbench.open(session.page, tryIt.vscodeUrl);
+    workbench = await Workbench.open(session.page, tryIt.vscodeUrl!);
   });
 
   afterEach(async function () {

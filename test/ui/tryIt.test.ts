@@ -52,7 +52,7 @@ describe('npm start: the sample workspace, the local gateway and VS Code in one 
 
   it('prints where VS Code is, runs a sample runbook from the CodeLens, and stops cleanly on Ctrl+C', async () => {
     const state = path.join(stateDir, 'state');
-    child = spawn(process.execPath, [path.join(repoRoot, 'out/test/demo/tryIt.js'), '--port', '0', '--gateway-port', '0', '--state-dir', state], {
+    child = spawn(process.execPath, [path.join(repoRoot, 'out/test/demo/tryIt.js'), '--vscode', 'code-server', '--port', '0', '--gateway-port', '0', '--state-dir', state], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const [, vscodeUrl, gatewayUrl] = await waitForOutput(child, /VS Code:\s+(\S+)\n\s+Gateway:\s+(\S+)/, 120_000);
