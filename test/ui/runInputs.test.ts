@@ -7,12 +7,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startTryIt, type TryIt } from '../demo/tryIt';
 import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
-import { launchBrowser, type BrowserSession } from '../host/browser';
 import { sampleToken } from '../sample/sampleWorkspace';
 import { runGit } from '../support/gitRepos';
-import { Workbench } from './workbench';
+import { useSampleSession } from './sampleSession';
+import type { Workbench } from './workbench';
 
 interface ExecBody {
   file_name: string;
@@ -25,9 +24,10 @@ const base64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 
 describe('starting runs and giving them inputs in a real VS Code', function () {
   this.timeout(240_000);
-  let tryIt: TryIt | undefined;
+  // Not signed in: the token is set from the palette below. A person saves with Ctrl+S, as on the
+  // desktop (VS Code in the browser otherwise saves after a second).
+  const sample = useSampleSession({ signedIn: false, userSettings: { 'files.autoSave': 'off' } });
   let gateway: LocalGateway;
-  let session: BrowserSession | undefined;
   let workbench: Workbench;
   let scratchDir: string;
 
@@ -67,36 +67,14 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
 
   before(async () => {
     scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-inputs-'));
-    // `npm start`'s own start-up, not signed in: the token is set from the palette below.
-    tryIt = await startTryIt({
-      vscode: 'code-server',
-      stateDir: path.join(scratchDir, 'state'),
-      port: 0,
-      gatewayPort: 0,
-      signedIn: false,
-      // As on the desktop: a person saves with Ctrl+S (VS Code in the browser otherwise saves after a second).
-      userSettings: { 'files.autoSave': 'off' },
-    });
-    gateway = tryIt.gateway;
-    session = await launchBrowser();
-    workbench = await Workbench.open(session.page, tryIt.vscodeUrl!);
+    ({ gateway, workbench } = sample);
     // The extension's commands are in the palette once it has activated: a runbook shows its CodeLens.
     await workbench.openFile('ops/check-disk.runbook.sh');
     await workbench.waitForCodeLens('Run runbook', 60_000);
     await setTokenFromPalette(sampleToken);
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await workbench?.screenshot(`FAILED-${this.currentTest.fullTitle()}`).catch(() => undefined);
-      // Leave no half-done prompt or dialog for the next test.
-      await workbench?.page.keyboard.press('Escape').catch(() => undefined);
-    }
-  });
-
-  after(async () => {
-    await session?.close();
-    await tryIt?.stop();
+  after(() => {
     if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
   });
 
@@ -298,7 +276,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
       await workbench.openFile(file);
       await workbench.typeAtEndOfActiveEditor('echo edited locally\n');
       await workbench.saveActiveEditor();
-      assert.equal(runGit(tryIt!.workspaceFolder, 'diff', '--name-only'), file); // saved, so git sees it modified
+      assert.equal(runGit(sample.tryIt.workspaceFolder, 'diff', '--name-only'), file); // saved, so git sees it modified
 
       const requestsBefore = gateway.requests.length;
       await workbench.clickCodeLens('Run runbook');
@@ -325,7 +303,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
       assert.match(run, /Disk usage above threshold/);
       assert.doesNotMatch(run, /edited locally/); // the gateway ran the committed file
     } finally {
-      runGit(tryIt!.workspaceFolder, 'checkout', '--', file);
+      runGit(sample.tryIt.workspaceFolder, 'checkout', '--', file);
     }
     await workbench.waitForEditorText(/exit 2\n\s*fi\s*$/);
   });

@@ -1,46 +1,19 @@
 // A person's run, in a real VS Code (code-server) driven through Chromium: the packaged .vsix,
 // the sample workspace, the local gateway. Screenshots land in test-artifacts/screenshots/.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startTryIt, type TryIt } from '../demo/tryIt';
 import type { LocalGateway } from '../gateway/localGateway';
-import { launchBrowser, type BrowserSession } from '../host/browser';
 import { sampleToken } from '../sample/sampleWorkspace';
-import { Workbench } from './workbench';
+import { useSampleSession } from './sampleSession';
+import type { Workbench } from './workbench';
 
 describe('running a runbook from the CodeLens in a real VS Code', function () {
   this.timeout(240_000);
-  let tryIt: TryIt | undefined;
-  let gateway: LocalGateway;
-  let session: BrowserSession | undefined;
+  // Not signed in: these tests begin with the token prompt.
+  const sample = useSampleSession({ signedIn: false, userSettings: { 'hoop.defaultConnection': 'bash-staging' } });
   let workbench: Workbench;
-
-  before(async () => {
-    // `npm start`'s own start-up, but not signed in: these tests begin with the token prompt.
-    tryIt = await startTryIt({
-      vscode: 'code-server',
-      stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')),
-      port: 0,
-      gatewayPort: 0,
-      signedIn: false,
-      userSettings: { 'hoop.defaultConnection': 'bash-staging' },
-    });
-    gateway = tryIt.gateway;
-    session = await launchBrowser();
-    workbench = await Workbench.open(session.page, tryIt.vscodeUrl!);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await workbench?.screenshot(`FAILED-${this.currentTest.fullTitle()}`).catch(() => undefined);
-    }
-  });
-
-  after(async () => {
-    await session?.close();
-    await tryIt?.stop();
+  let gateway: LocalGateway;
+  before(() => {
+    ({ workbench, gateway } = sample);
   });
 
   it('asks for the token, connection and each parameter by type, runs it, and shows output and exit 0', async () => {

@@ -1,0 +1,55 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startTryIt, type TryIt, type TryItOptions } from '../demo/tryIt';
+import type { LocalGateway } from '../gateway/localGateway';
+import { launchBrowser, type BrowserSession } from '../host/browser';
+import { Workbench } from './workbench';
+
+export interface SampleSession {
+  readonly tryIt: TryIt;
+  readonly gateway: LocalGateway;
+  readonly workbench: Workbench;
+}
+
+/**
+ * For one mocha suite: `npm start`'s own start-up (sample workspace, local gateway, code-server with
+ * the .vsix) opened in Chromium before the tests, a screenshot of every failed test, and everything
+ * stopped after. Call it inside `describe`, before the suite's own hooks.
+ */
+export function useSampleSession(options: Pick<TryItOptions, 'signedIn' | 'userSettings' | 'execWaitMs'> = {}): SampleSession {
+  let tryIt: TryIt | undefined;
+  let session: BrowserSession | undefined;
+  let workbench: Workbench | undefined;
+
+  before(async () => {
+    tryIt = await startTryIt({ vscode: 'code-server', stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')), port: 0, gatewayPort: 0, ...options });
+    session = await launchBrowser();
+    workbench = await Workbench.open(session.page, tryIt.vscodeUrl!);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) {
+      await workbench.screenshot(`FAILED-${this.currentTest.fullTitle()}`).catch(() => undefined);
+      // Leave no half-done prompt or dialog for the next test.
+      await workbench.page.keyboard.press('Escape').catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await session?.close();
+    await tryIt?.stop();
+  });
+
+  return {
+    get tryIt() {
+      return tryIt!;
+    },
+    get gateway() {
+      return tryIt!.gateway;
+    },
+    get workbench() {
+      return workbench!;
+    },
+  };
+}
