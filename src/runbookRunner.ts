@@ -4,9 +4,9 @@ import type { EnvVarValue } from './core/envVars';
 import { secretsForRunbook } from './core/envVars';
 import type { ApiRoute, ExecResult, GatewayClient } from './core/gatewayClient';
 import type { GatewayConnection, RunbookListResponse } from './core/gatewayTypes';
-import { describeGitWarnings, readRunbookGitInfo, type RunbookGitInfo } from './core/git';
+import { compareWithGatewayCommit, describeGatewayCopyWarning, describeGitWarnings, readRunbookGitInfo, type RunbookGitInfo } from './core/git';
 import { isRememberable, parameterSpecs, type ParameterSpec } from './core/parameters';
-import { connectionsForRunbook, findRunbook, listedRepositories, type CatalogEntry } from './core/runbookCatalog';
+import { connectionsForRunbook, findRunbook, gatewayCommitFor, listedRepositories, type CatalogEntry } from './core/runbookCatalog';
 import { describeOutcome, interpretExecResponse, isSuccessful, sessionUrl, type RunOutcome } from './core/runOutcome';
 import { buildExecBody, secretValuesOf, type RunRequest } from './core/runRequest';
 import { parseRunbookTemplate, type RunbookTemplate } from './core/template';
@@ -36,6 +36,8 @@ export interface RunOptions {
 interface Preparation {
   specs: ParameterSpec[];
   repository: string;
+  /** The commit the gateway serves for the repository, when its listing names one. */
+  gatewayCommit?: string;
   connections: GatewayConnection[];
   connectionsProblem?: string;
 }
@@ -73,13 +75,15 @@ export class RunbookRunner {
     const uri = await resolveRunbookUri(target);
     const name = runbookDisplayName(uri);
     const git = await readRunbookGitInfo(uri.fsPath);
-    await this.confirmGitState(uri, git, options);
-
+    const warned = await this.confirmLocalGitState(uri, git, options);
     const settings = readSettings();
     for (const problem of settings.secretProblems) {
       this.services.logger.warn(problem);
     }
     const { client, route, preparation } = await this.readFromGateway(uri, name, git);
+    if (!warned && !options.skipGitWarnings && preparation.gatewayCommit) {
+      await this.confirmGatewayCopy(git, preparation.gatewayCommit);
+    }
 
     const key = runbookKey(preparation.repository, git.fileName);
     const secretDeclarations = secretsForRunbook(settings.secrets, git.fileName).filter(
@@ -124,19 +128,24 @@ export class RunbookRunner {
     return this.execute(client, request, name);
   }
 
-  private async confirmGitState(uri: vscode.Uri, git: RunbookGitInfo, options: RunOptions): Promise<void> {
+  /** Warns before anything is sent when git shows the gateway will not run what the editor shows; true when it warned. */
+  private async confirmLocalGitState(uri: vscode.Uri, git: RunbookGitInfo, options: RunOptions): Promise<boolean> {
     const unsaved = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString())?.isDirty;
     const warnings = [...(unsaved ? [`${git.fileName} has unsaved changes in the editor.`] : []), ...describeGitWarnings(git)];
     if (warnings.length === 0 || options.skipGitWarnings) {
-      return;
+      return false;
     }
-    const choice = await vscode.window.showWarningMessage(
-      `The gateway will not run what you see in the editor.`,
-      { modal: true, detail: warnings.join('\n\n') },
-      'Run Anyway',
-    );
-    if (choice !== 'Run Anyway') {
-      throw new CancelledError();
+    await confirmRunAnyway(warnings);
+    return true;
+  }
+
+  /** A clean, pushed file may still differ from the commit the gateway serves (another branch, its 5-minute cache). */
+  private async confirmGatewayCopy(git: RunbookGitInfo, gatewayCommit: string): Promise<void> {
+    const copy = await compareWithGatewayCommit(git, gatewayCommit);
+    this.services.logger.info(`The gateway serves ${git.fileName} from commit ${gatewayCommit}; compared with HEAD ${git.refHash}: ${copy}.`);
+    const warning = describeGatewayCopyWarning(git, gatewayCommit, copy);
+    if (warning) {
+      await confirmRunAnyway([warning]);
     }
   }
 
@@ -205,6 +214,7 @@ export class RunbookRunner {
     return {
       specs: this.specsFor(git.fileName, entry, local),
       repository,
+      gatewayCommit: catalog ? gatewayCommitFor(catalog, repository) : undefined,
       connections: 'value' in connections ? connectionsForRunbook(connections.value, entry?.item.connections ?? undefined) : [],
       connectionsProblem: 'error' in connections ? `Could not list connections (${errorText(connections.error)}). Type the connection name instead.` : undefined,
     };
@@ -315,6 +325,14 @@ export class RunbookRunner {
         void vscode.env.openExternal(vscode.Uri.parse(link));
       }
     });
+  }
+}
+
+/** The modal that says the gateway will run something else; Cancel ends the run silently. */
+async function confirmRunAnyway(warnings: string[]): Promise<void> {
+  const choice = await vscode.window.showWarningMessage('The gateway will not run what you see in the editor.', { modal: true, detail: warnings.join('\n\n') }, 'Run Anyway');
+  if (choice !== 'Run Anyway') {
+    throw new CancelledError();
   }
 }
 

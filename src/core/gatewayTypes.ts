@@ -63,4 +63,6 @@ export interface RunbookListResponse {
   repositories?: GatewayRepositoryListing[] | null;
   /** Legacy plugin routes answer a flat list. */
   items?: GatewayRunbookItem[] | null;
+  /** Legacy: the commit of the one repository. */
+  commit?: string;
 }

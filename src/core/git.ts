@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { simpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit } from 'simple-git';
 import { ConfigurationError, GitCommandError, GitNotFoundError, NoCommitError, NotInGitRepositoryError } from './errors';
 import { normalizeGitUrl } from './gitUrl';
 
@@ -36,12 +36,7 @@ export async function readRunbookGitInfo(filePath: string, options: { gitBinary?
   const realFile = await fs.realpath(filePath).catch(() => {
     throw new ConfigurationError(`${filePath} is not saved on disk: save it in the runbooks repository, commit and push it, then run it.`);
   });
-  const git = simpleGit({
-    baseDir: path.dirname(realFile),
-    binary: options.gitBinary ?? 'git',
-    // The binary comes from the user's own settings; simple-git otherwise rejects paths with spaces (C:\Program Files\…).
-    unsafe: { allowUnsafeCustomBinary: true },
-  }).env(gitEnvironment());
+  const git = gitIn(path.dirname(realFile), options.gitBinary);
 
   // All queries run at once. Each prints something even when the answer is "nothing",
   // because simple-git waits an extra 50 ms after a command that printed nothing.
@@ -81,6 +76,60 @@ export async function readRunbookGitInfo(filePath: string, options: { gitBinary?
     originUrl,
     repository: originUrl === undefined ? undefined : normalizeGitUrl(originUrl),
   };
+}
+
+function gitIn(folder: string, gitBinary = 'git'): SimpleGit {
+  return simpleGit({
+    baseDir: folder,
+    binary: gitBinary,
+    // The binary comes from the user's own settings; simple-git otherwise rejects paths with spaces (C:\Program Files\…).
+    unsafe: { allowUnsafeCustomBinary: true },
+  }).env(gitEnvironment());
+}
+
+/** The runbook at the commit the gateway reads, compared with HEAD. */
+export type GatewayCopy = 'same' | 'differs' | 'missing' | 'unknown-commit';
+
+/**
+ * The gateway ignores `ref_hash` and runs the tip of its own branch (cached up to 5 minutes), whose
+ * commit its listing names. A pushed HEAD is not enough: the push may be to another branch, or newer
+ * than the gateway's cache. Local only: a commit this clone lacks is `unknown-commit`.
+ */
+export async function compareWithGatewayCommit(info: RunbookGitInfo, gatewayCommit: string, options: { gitBinary?: string } = {}): Promise<GatewayCopy> {
+  if (gatewayCommit === info.refHash) {
+    return 'same';
+  }
+  const git = gitIn(info.repoRoot, options.gitBinary);
+  const known = await git.raw(['cat-file', '-t', gatewayCommit]).then(
+    (type) => type.trim() === 'commit',
+    () => false,
+  );
+  if (!known) {
+    return 'unknown-commit';
+  }
+  // Blob ids: equal ids mean equal content, whatever else changed between the commits.
+  const blobs = await git.raw(['rev-parse', `${gatewayCommit}:${info.fileName}`, `HEAD:${info.fileName}`]).catch(() => undefined);
+  if (blobs === undefined) {
+    return 'missing';
+  }
+  const [atGateway, atHead] = blobs.trim().split('\n');
+  return atGateway === atHead ? 'same' : 'differs';
+}
+
+/**
+ * Why the gateway's copy is not the user's, when git itself gave no reason to warn
+ * (an uncommitted or unpushed file already explains it).
+ */
+export function describeGatewayCopyWarning(info: RunbookGitInfo, gatewayCommit: string, copy: GatewayCopy): string | undefined {
+  const commit = gatewayCommit.slice(0, 7);
+  switch (copy) {
+    case 'differs':
+      return `The gateway reads commit ${commit} of its branch, where ${info.fileName} differs from your commit ${info.refHash.slice(0, 7)}: it will run that version. Push to the branch the gateway reads (main or master); it may take up to 5 minutes to see a push.`;
+    case 'missing':
+      return `${info.fileName} does not exist at commit ${commit}, the one the gateway reads: push it to the branch the gateway reads (main or master).`;
+    default:
+      return undefined;
+  }
 }
 
 /** The reasons to warn before running: each says why the gateway will not run what the editor shows. */

@@ -43,6 +43,12 @@ export function findRunbook(listing: RunbookListResponse, repository: string | u
   return matches.length === 1 ? matches[0] : undefined;
 }
 
+/** The commit the gateway serves for a repository: per repository on V2, one top-level commit on legacy routes. */
+export function gatewayCommitFor(listing: RunbookListResponse, repository: string): string | undefined {
+  const repositories = listing.repositories ?? [];
+  return repositories.length ? repositories.find((candidate) => candidate.repository === repository)?.commit : listing.commit;
+}
+
 export function listedRepositories(listing: RunbookListResponse): string[] {
   return (listing.repositories ?? []).map((candidate) => candidate.repository);
 }

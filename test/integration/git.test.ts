@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeGitWarnings, readRunbookGitInfo } from '../../src/core/git';
+import { compareWithGatewayCommit, describeGatewayCopyWarning, describeGitWarnings, readRunbookGitInfo } from '../../src/core/git';
 import { ConfigurationError, GitCommandError, GitNotFoundError, NoCommitError, NotInGitRepositoryError } from '../../src/core/errors';
 import { GitSandbox } from '../support/gitRepos';
 
@@ -301,6 +301,41 @@ describe('readRunbookGitInfo (real git repositories)', () => {
         }
       }
     }
+  });
+
+  describe("against the commit the gateway serves (it ignores ref_hash)", () => {
+    it('is the same at HEAD, and the same at another commit when only other files changed', async () => {
+      const { repo, head, runbookPath } = pushedRunbookRepo();
+      const info = await readRunbookGitInfo(runbookPath);
+      assert.equal(await compareWithGatewayCommit(info, head), 'same');
+      repo.commit({ 'README.md': 'other file\n' });
+      repo.push();
+      assert.equal(await compareWithGatewayCommit(await readRunbookGitInfo(runbookPath), head), 'same');
+    });
+
+    it('differs when the file changed since the gateway commit, even though HEAD is pushed (to another branch)', async () => {
+      const { repo, head: gatewayCommit, runbookPath } = pushedRunbookRepo();
+      repo.git('checkout', '--quiet', '-b', 'feature');
+      repo.commit({ [RUNBOOK]: 'select 2;\n' });
+      repo.git('push', '--quiet', 'origin', 'feature');
+      const info = await readRunbookGitInfo(runbookPath);
+      assert.equal(info.pushed, true);
+      assert.deepEqual(describeGitWarnings(info), []);
+      const copy = await compareWithGatewayCommit(info, gatewayCommit);
+      assert.equal(copy, 'differs');
+      assert.match(describeGatewayCopyWarning(info, gatewayCommit, copy) ?? '', new RegExp(`^The gateway reads commit ${gatewayCommit.slice(0, 7)} of its branch, where ops/db/refund.runbook.sql differs from your commit`));
+    });
+
+    it('is missing when the gateway commit does not have the file, and unknown for a commit this clone lacks', async () => {
+      const { repo, head: gatewayCommit } = pushedRunbookRepo();
+      repo.commit({ 'ops/new.runbook.sh': 'echo new\n' });
+      repo.push();
+      const info = await readRunbookGitInfo(path.join(repo.workDir, 'ops/new.runbook.sh'));
+      assert.equal(await compareWithGatewayCommit(info, gatewayCommit), 'missing');
+      assert.match(describeGatewayCopyWarning(info, gatewayCommit, 'missing') ?? '', /does not exist at commit/);
+      assert.equal(await compareWithGatewayCommit(info, 'f'.repeat(40)), 'unknown-commit');
+      assert.equal(describeGatewayCopyWarning(info, 'f'.repeat(40), 'unknown-commit'), undefined);
+    });
   });
 });
 

@@ -308,6 +308,28 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
     await workbench.waitForEditorText(/exit 2\n\s*fi\s*$/);
   });
 
+  it('warns when the pushed commit is not what the gateway runs: a change pushed to a feature branch', async () => {
+    const folder = sample.tryIt.workspaceFolder;
+    const file = 'ops/check-disk.runbook.sh';
+    try {
+      runGit(folder, 'checkout', '--quiet', '-b', 'feature/threshold');
+      fs.appendFileSync(path.join(folder, file), 'echo "changed on a branch"\n');
+      runGit(folder, 'commit', '--quiet', '-am', 'Change check-disk on a branch');
+      runGit(folder, 'push', '--quiet', 'origin', 'feature/threshold');
+      const requestsBefore = execRequests().length;
+      await workbench.openFile(file);
+      await workbench.waitForEditorText(/changed on a branch/);
+      await workbench.clickCodeLens('Run runbook');
+      const dialog = await workbench.waitForDialog();
+      assert.match(dialog.detail, /^The gateway reads commit [0-9a-f]{7} of its branch, where ops\/check-disk\.runbook\.sh differs from your commit [0-9a-f]{7}: it will run that version\./);
+      await workbench.screenshot('gateway-runs-another-commit');
+      await dialog.click('Cancel');
+      assert.equal(execRequests().length, requestsBefore);
+    } finally {
+      runGit(folder, 'checkout', '--quiet', 'main');
+    }
+  });
+
   it('after a 401 on a wrong token, asks for a new one and goes on; the wrong token never reaches exec', async () => {
     await setTokenFromPalette('expired-token');
     const runsBefore = (await transcriptRuns()).length;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { connectionsForRunbook, findRunbook } from '../../src/core/runbookCatalog';
+import { connectionsForRunbook, findRunbook, gatewayCommitFor } from '../../src/core/runbookCatalog';
 
 describe('connections offered for a runbook', () => {
   const connections = [
@@ -37,5 +37,14 @@ describe('finding a runbook in the gateway listing', () => {
 
   it('reads the legacy flat list', () => {
     assert.equal(findRunbook({ items: [{ name: 'a.runbook.sh' }] }, undefined, 'a.runbook.sh')?.item.name, 'a.runbook.sh');
+  });
+});
+
+describe('the commit the gateway serves', () => {
+  it('is per repository on V2 and top-level on the legacy routes', () => {
+    const v2 = { repositories: [{ repository: 'github.com/acme/a', commit: 'aaa' }, { repository: 'github.com/acme/b', commit: 'bbb' }] };
+    assert.equal(gatewayCommitFor(v2, 'github.com/acme/b'), 'bbb');
+    assert.equal(gatewayCommitFor(v2, 'github.com/acme/c'), undefined);
+    assert.equal(gatewayCommitFor({ items: [], commit: 'ccc' }, 'anything'), 'ccc');
   });
 });
