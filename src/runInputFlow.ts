@@ -95,7 +95,7 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
         placeholder: `Remember ${declaration.name} for next runs?`,
         items: [
           { label: 'Use for this run only', keep: false },
-          { label: "Keep in VS Code's secret storage", description: 'encrypted by the OS keychain; never in settings', keep: true },
+          { label: "Keep in VS Code's secret storage", description: 'VS Code keeps it encrypted, never in settings', keep: true },
         ],
       });
       if (keep.keep) {
