@@ -165,15 +165,24 @@ export class RunbookRunner {
     try {
       return await read(await this.clientWithToken());
     } catch (error) {
-      if (!isUnauthorized(error)) {
-        throw error;
-      }
-      this.services.logger.warn(`The gateway rejected the token (401 "${error.gatewayMessage}").`);
-      if (!(await this.services.access.promptForToken({ reason: `The gateway rejected the stored token (401 "${error.gatewayMessage}"); nothing ran.` }))) {
-        throw error;
-      }
-      return read(await this.services.access.client());
+      return read(await this.clientAfterRejectedToken(error, (reason) => this.services.logger.warn(reason)));
     }
+  }
+
+  /**
+   * A 401 means the gateway ran nothing: ask once for a new token and return a client with it.
+   * Anything else, or the user declining, rethrows the error.
+   */
+  private async clientAfterRejectedToken(error: unknown, onRejected: (reason: string) => void): Promise<GatewayClient> {
+    if (!isUnauthorized(error)) {
+      throw error;
+    }
+    const rejected = `The gateway rejected the token (401 "${error.gatewayMessage}"); nothing ran.`;
+    onRejected(rejected);
+    if (!(await this.services.access.promptForToken({ reason: rejected }))) {
+      throw error;
+    }
+    return this.services.access.client();
   }
 
   private async clientWithToken(): Promise<GatewayClient> {
@@ -294,15 +303,7 @@ export class RunbookRunner {
     try {
       return await client.exec(request.route, buildExecBody(request), signal);
     } catch (error) {
-      if (!isUnauthorized(error)) {
-        throw error;
-      }
-      const rejected = `The gateway rejected the token (401 "${error.gatewayMessage}"); nothing ran.`;
-      this.services.transcript.append(rejected);
-      if (!(await this.services.access.promptForToken({ reason: rejected }))) {
-        throw error;
-      }
-      const renewed = await this.services.access.client();
+      const renewed = await this.clientAfterRejectedToken(error, (reason) => this.services.transcript.append(reason));
       this.services.transcript.append('Sending again with the new token.');
       return renewed.exec(request.route, buildExecBody(request), signal);
     }
