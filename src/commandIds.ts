@@ -7,6 +7,17 @@ export const commandIds = {
   showTranscript: 'hoop.showTranscript',
   cancelRun: 'hoop.cancelRun',
   forgetRemembered: 'hoop.forgetRemembered',
+  runOnSeveralConnections: 'hoop.runOnSeveralConnections',
+  rerunLast: 'hoop.rerunLast',
+  rerun: 'hoop.rerun',
+  rerunWithChanges: 'hoop.rerunWithChanges',
+  stopRun: 'hoop.stopRun',
+  stopWaiting: 'hoop.stopWaiting',
+  executeApproved: 'hoop.executeApproved',
+  openRunOutput: 'hoop.openRunOutput',
+  openSession: 'hoop.openSession',
+  copySessionId: 'hoop.copySessionId',
+  clearRunHistory: 'hoop.clearRunHistory',
 } as const;
 
 export type CommandId = (typeof commandIds)[keyof typeof commandIds];
