@@ -5,7 +5,6 @@ export const commandIds = {
   setToken: 'hoop.setToken',
   clearToken: 'hoop.clearToken',
   showTranscript: 'hoop.showTranscript',
-  cancelRun: 'hoop.cancelRun',
   forgetRemembered: 'hoop.forgetRemembered',
   runOnSeveralConnections: 'hoop.runOnSeveralConnections',
   rerunLast: 'hoop.rerunLast',

@@ -1,15 +1,25 @@
 import * as vscode from 'vscode';
 import { commandIds, type CommandId } from './commandIds';
+import { CancelledError, ConfigurationError } from './core/errors';
+import { gatewayLink } from './core/run/links';
+import type { Run } from './core/run/run';
+import type { RunRegistry } from './core/run/runRegistry';
+import { sessionUrl } from './core/runOutcome';
 import type { ErrorReporter } from './errorReporter';
 import type { GatewayAccess } from './gatewayAccess';
-import type { RunbookRunner, RunOptions } from './runbookRunner';
+import type { RunFlow, RunOptions } from './run/runFlow';
+import type { RunLifecycle } from './run/runLifecycle';
 import type { RunMemory } from './runMemory';
 import type { SecretStore } from './secretStore';
 import type { TranscriptChannel } from './transcriptChannel';
 import { readSettings } from './settings';
+import { openRunDocument } from './views/runDocuments';
+import { runIdOf } from './views/runsView';
 
 export interface CommandServices {
-  runner: RunbookRunner;
+  flow: RunFlow;
+  lifecycle: RunLifecycle;
+  registry: RunRegistry;
   access: GatewayAccess;
   memory: RunMemory;
   secrets: SecretStore;
@@ -21,13 +31,76 @@ type Handler = (...args: any[]) => Promise<unknown>;
 
 /**
  * Every command in one table. Run handlers take the clicked Uri (Explorer, editor title, CodeLens)
- * or a path, plus optional RunOptions so tests, keybindings and tasks can drive them.
+ * or a path, plus optional RunOptions so tests, keybindings and tasks can drive them. Run actions
+ * take a run id (or a runs-view item) and fall back to the run in front of the user.
  */
 function commandTable(services: CommandServices): Record<CommandId, Handler> {
-  const { runner, access, memory, secrets, transcript } = services;
+  const { flow, lifecycle, registry, access, memory, secrets, transcript } = services;
+  const runFrom = (arg: unknown, pick: (run: Run) => boolean, what: string) => runArgument(registry, arg, pick, what);
   return {
-    [commandIds.runRunbook]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), options),
-    [commandIds.runRunbookWithEnvironment]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), { ...options, withEnvironment: true }),
+    [commandIds.runRunbook]: (target?: unknown, options?: RunOptions) => flow.run(runbookTarget(target), options),
+    [commandIds.runRunbookWithEnvironment]: (target?: unknown, options?: RunOptions) => flow.run(runbookTarget(target), { ...options, withEnvironment: true }),
+    [commandIds.runOnSeveralConnections]: (target?: unknown, options?: RunOptions & { connections?: string[] }) => flow.runOnSeveralConnections(runbookTarget(target), options),
+    [commandIds.rerunLast]: async () => {
+      const last = registry.lastRerunnable;
+      if (!last) {
+        throw new ConfigurationError('Nothing to rerun yet: run a runbook first.');
+      }
+      return flow.rerun(last.data, false);
+    },
+    [commandIds.rerun]: async (arg?: unknown) => flow.rerun((await runFrom(arg, (run) => run.data.recipe !== undefined, 'rerun')).data, false),
+    [commandIds.rerunWithChanges]: async (arg?: unknown) => {
+      const run = arg === undefined ? registry.lastRerunnable : await runFrom(arg, (candidate) => candidate.data.recipe !== undefined, 'rerun');
+      if (!run) {
+        throw new ConfigurationError('Nothing to rerun yet: run a runbook first.');
+      }
+      return flow.rerun(run.data, true);
+    },
+    [commandIds.stopRun]: async (arg?: unknown, options?: { confirmed?: boolean }) => {
+      const run = await runFrom(arg, (candidate) => !candidate.ended, 'stop');
+      if (!options?.confirmed) {
+        const choice = await vscode.window.showWarningMessage(
+          `Kill ${run.data.runbookName} on ${run.data.connection} on the gateway?`,
+          { modal: true, detail: 'The gateway kills the running process. To leave it running and stop only waiting for it, choose Stop Waiting.' },
+          'Kill Run',
+          'Stop Waiting',
+        );
+        if (choice === 'Stop Waiting') {
+          lifecycle.stopWaiting(run);
+          return 'detached';
+        }
+        if (choice !== 'Kill Run') {
+          return undefined;
+        }
+      }
+      const result = await lifecycle.kill(run);
+      if (result === 'pending') {
+        void vscode.window.showWarningMessage(run.data.message);
+      }
+      return result;
+    },
+    [commandIds.stopWaiting]: async (arg?: unknown) => {
+      const run = await runFrom(arg, (candidate) => !candidate.ended, 'stop waiting for');
+      lifecycle.stopWaiting(run);
+      void vscode.window.showInformationMessage(`Stopped waiting for ${run.data.runbookName}: it goes on at the gateway, and the Runs view keeps following it.`);
+    },
+    [commandIds.executeApproved]: async (arg?: unknown) => {
+      const run = await runFrom(arg, (candidate) => candidate.state === 'approved', 'execute');
+      await lifecycle.executeApproved(run);
+      return { ...run.data, output: run.output };
+    },
+    [commandIds.openRunOutput]: async (arg?: unknown) => openRunDocument(await runFrom(arg, () => true, 'show')),
+    [commandIds.openSession]: async (arg?: unknown) => {
+      const run = await runFrom(arg, (candidate) => candidate.data.sessionId !== undefined, 'open');
+      const link = run.state === 'waitingForReview' ? gatewayLink(run.data.reviewUrl, run.data.gatewayUrl, run.data.sessionId) : sessionUrl(run.data.gatewayUrl, run.data.sessionId!);
+      return link && vscode.env.openExternal(vscode.Uri.parse(link));
+    },
+    [commandIds.copySessionId]: async (arg?: unknown) => {
+      const run = await runFrom(arg, (candidate) => candidate.data.sessionId !== undefined, 'copy the session of');
+      await vscode.env.clipboard.writeText(run.data.sessionId!);
+      return run.data.sessionId;
+    },
+    [commandIds.clearRunHistory]: async () => registry.clearEnded(),
     [commandIds.setToken]: async (token?: unknown) => {
       const stored = await access.promptForToken({ token: typeof token === 'string' ? token : undefined });
       if (stored && typeof token !== 'string') {
@@ -40,11 +113,9 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
       void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} was removed.`);
     },
     [commandIds.showTranscript]: async () => transcript.show(),
-    [commandIds.cancelRun]: async () => runner.cancel(),
     [commandIds.forgetRemembered]: async () => {
-      const { gatewayUrl, secrets: declarations } = readSettings();
       await memory.forgetAll();
-      await Promise.all(declarations.map((declaration) => secrets.deleteSecret(gatewayUrl, declaration.kind, declaration.name)));
+      await secrets.deleteAllSecrets();
       void vscode.window.showInformationMessage('Hoop: forgot the remembered connections, parameter values and stored secrets.');
     },
   };
@@ -53,6 +124,33 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
 /** The Explorer passes (clicked, selected[]); a keybinding passes nothing. */
 function runbookTarget(target: unknown): unknown {
   return target instanceof vscode.Uri || typeof target === 'string' ? target : undefined;
+}
+
+/** The run an action is for: the given id or runs-view item, else the only candidate, else the user's pick. */
+async function runArgument(registry: RunRegistry, arg: unknown, applies: (run: Run) => boolean, what: string): Promise<Run> {
+  const id = runIdOf(arg);
+  if (id !== undefined) {
+    const run = registry.get(id);
+    if (!run) {
+      throw new ConfigurationError(`That run is no longer in the Runs view's history.`);
+    }
+    return run;
+  }
+  const candidates = registry.all.filter(applies);
+  if (candidates.length <= 1) {
+    if (!candidates[0]) {
+      throw new ConfigurationError(`There is no run to ${what}.`);
+    }
+    return candidates[0];
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((run) => ({ label: run.data.runbookName, description: `${run.data.connection} · ${run.data.message}`, run })),
+    { title: `Which run do you want to ${what}?` },
+  );
+  if (!picked) {
+    throw new CancelledError();
+  }
+  return picked.run;
 }
 
 export function registerCommands(services: CommandServices): vscode.Disposable {

@@ -1,33 +1,45 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { RunRegistry } from './core/run/runRegistry';
 import { ErrorReporter } from './errorReporter';
 import { GatewayAccess } from './gatewayAccess';
 import { createLogger } from './logger';
+import { RunReporter } from './run/report';
+import { RunFlow } from './run/runFlow';
+import { RunLifecycle } from './run/runLifecycle';
 import { registerRunbookCodeLens } from './runbookCodeLens';
-import { RunbookRunner } from './runbookRunner';
 import { RunMemory } from './runMemory';
-import { RunStatusBar } from './runStatusBar';
 import { SecretStore } from './secretStore';
 import { readSettings } from './settings';
 import { TranscriptChannel } from './transcriptChannel';
+import { globalStateHistory } from './views/historyStore';
+import { registerRunDocuments } from './views/runDocuments';
+import { RunStatusBar } from './views/runStatusBar';
+import { RunsView } from './views/runsView';
 
 /** Wires the services together; nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): void {
   const logger = createLogger();
   const secrets = new SecretStore(context.secrets);
   const access = new GatewayAccess(secrets, logger, String(context.extension.packageJSON.version));
-  const memory = new RunMemory(context.workspaceState);
+  const memory = new RunMemory(context.globalState);
+  const registry = new RunRegistry(globalStateHistory(context.globalState));
   const transcript = new TranscriptChannel();
-  const statusBar = new RunStatusBar();
+  const lifecycle = new RunLifecycle(registry, access, logger);
+  const flow = new RunFlow({ access, secrets, memory, registry, lifecycle, logger });
   const reporter = new ErrorReporter(logger);
-  const runner = new RunbookRunner({ access, secrets, memory, transcript, statusBar, logger });
   context.subscriptions.push(
     logger,
     transcript,
-    statusBar,
-    registerCommands({ runner, access, memory, secrets, transcript, reporter }),
+    lifecycle,
+    new RunReporter(registry, transcript),
+    new RunStatusBar(registry),
+    new RunsView(registry),
+    registerRunDocuments(registry),
+    registerCommands({ flow, lifecycle, registry, access, memory, secrets, transcript, reporter }),
     registerRunbookCodeLens(() => readSettings().codeLensEnabled),
   );
+  lifecycle.resume();
 }
 
 export function deactivate(): void {}

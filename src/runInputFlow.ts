@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { validateEnvVarName, type EnvVarKind, type EnvVarValue, type SecretDeclaration } from './core/envVars';
 import type { GatewayConnection } from './core/gatewayTypes';
-import { initialValue, validateParameter, type ParameterSpec } from './core/parameters';
+import { initialValue, isSecretParameter, validateParameter, type ParameterSpec } from './core/parameters';
 import { MultiStepInput, type InputStep } from './multiStepInput';
 
 /** What the flow knows before asking; values passed as command arguments skip their steps. */
@@ -20,6 +20,10 @@ export interface RunInputContext {
   secrets: SecretDeclaration[];
   storedSecret: (declaration: SecretDeclaration) => Promise<string | undefined>;
   askAdHocEnvironment: boolean;
+  /** The Jira issue fields the connection's issue template asks for (§1.8); none when it has no template. */
+  jiraFields: (connection: string) => Promise<JiraPromptField[]>;
+  /** The last step: "Run x on y — 3 parameters, 1 secret" with Back (`hoop.confirmBeforeRun`). */
+  confirm?: { clientArgs: string[] };
   given: {
     connection?: string;
     parameters?: Record<string, string>;
@@ -28,10 +32,20 @@ export interface RunInputContext {
   };
 }
 
+/** One field of a Jira issue template's `prompt_types` (hoop-gateway.md §1.8). */
+export interface JiraPromptField {
+  id: string;
+  label: string;
+  description?: string;
+  required: boolean;
+  type: 'text' | 'select' | 'datetime-local';
+}
+
 export interface RunInputs {
   connection: string;
   parameters: Record<string, string>;
   metadata: Record<string, string>;
+  jiraFields: Record<string, string>;
   envVars: EnvVarValue[];
   /** Secret values the user asked to keep in SecretStorage. */
   secretsToRemember: EnvVarValue[];
@@ -52,6 +66,7 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
     connection: context.given.connection ?? '',
     parameters: { ...context.given.parameters },
     metadata: { ...context.given.metadata },
+    jiraFields: {},
     envVars: [...(context.given.envVars ?? [])],
     secretsToRemember: [],
   };
@@ -69,21 +84,24 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
   }
 
   const parameterSteps = context.specs.filter((spec) => context.given.parameters?.[spec.name] === undefined);
+  let jiraFields: JiraPromptField[] = [];
   const countSteps = (connection: string) =>
     (context.given.connection ? 0 : 1) +
     parameterSteps.length +
     context.missingMetadataFields(connection).filter((field) => context.given.metadata?.[field] === undefined).length +
+    jiraFields.length +
     secretsToAsk.length +
-    (context.askAdHocEnvironment ? 1 : 0);
+    (context.askAdHocEnvironment ? 1 : 0) +
+    (context.confirm ? 1 : 0);
 
   const secretSteps = (): InputStep[] =>
     secretsToAsk.map((declaration) => async (input) => {
       inputs.envVars = inputs.envVars.filter((envVar) => !(envVar.name === declaration.name && envVar.kind === declaration.kind));
       inputs.secretsToRemember = inputs.secretsToRemember.filter((envVar) => envVar.name !== declaration.name || envVar.kind !== declaration.kind);
-      const value = await input.showInputBox({
+      const value = declaration.kind === 'filesystem' ? await askFileSecret(input, declaration, title()) : await input.showInputBox({
         title: title(),
-        prompt: `${declaration.kind === 'filesystem' ? 'File secret' : 'Secret environment variable'} ${declaration.name}${declaration.description ? ` — ${declaration.description}` : ''}`,
-        placeholder: declaration.kind === 'filesystem' ? 'The file content; the runbook gets a temporary file path' : `Value of ${declaration.name}`,
+        prompt: `Secret environment variable ${declaration.name}${declaration.description ? ` — ${declaration.description}` : ''}`,
+        placeholder: `Value of ${declaration.name}`,
         value: '',
         password: true,
         validate: (text) => (text === '' ? `${declaration.name} is needed by this runbook.` : undefined),
@@ -120,19 +138,32 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
           validate: (text) => (text.trim() === '' ? `The connection requires "${field}".` : undefined),
         });
       }),
+      ...jiraFields.map((field): InputStep => async (stepInput) => {
+        inputs.jiraFields[field.id] = await askJiraField(stepInput, field, inputs.jiraFields[field.id] ?? '', title());
+      }),
       ...secretSteps(),
       ...(context.askAdHocEnvironment ? [adHocEnvironmentStep(inputs, title)] : []),
+      ...(context.confirm ? [confirmStep(context, inputs, title, context.confirm.clientArgs)] : []),
     ];
     return steps;
   };
 
-  const pickConnection: InputStep = async (input) => {
-    inputs.connection = await askConnection(input, context, title());
+  const afterConnection = async (input: MultiStepInput) => {
+    jiraFields = await context.jiraFields(inputs.connection);
     input.setTotalSteps(countSteps(inputs.connection));
     return chain(stepsAfterConnection());
   };
+  const pickConnection: InputStep = async (input) => {
+    inputs.connection = await askConnection(input, context, title());
+    return afterConnection(input);
+  };
 
-  const firstStep = context.given.connection ? chain(stepsAfterConnection()) : pickConnection;
+  if (context.given.connection) {
+    jiraFields = await context.jiraFields(context.given.connection);
+  }
+  // Nothing asked, nothing to confirm: runs driven by arguments (tests, tasks, reruns) go straight out.
+  const asksSomething = !context.given.connection || countSteps(context.given.connection) > (context.confirm ? 1 : 0);
+  const firstStep = !asksSomething ? undefined : context.given.connection ? chain(stepsAfterConnection()) : pickConnection;
   if (firstStep) {
     await MultiStepInput.run(async (input) => {
       input.setTotalSteps(countSteps(inputs.connection || preferredConnection(context) || ''));
@@ -140,6 +171,66 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
     });
   }
   return inputs;
+}
+
+/** The last step: what is about to run, with Back to change it. client_args from settings are shown before anything is sent. */
+function confirmStep(context: RunInputContext, inputs: RunInputs, title: () => string, clientArgs: string[]): InputStep {
+  return async (input) => {
+    const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const summary = [
+      count(Object.keys(inputs.parameters).length, 'parameter'),
+      count(inputs.envVars.length, 'secret'),
+      ...(Object.keys(inputs.metadata).length ? [count(Object.keys(inputs.metadata).length, 'metadata field')] : []),
+    ].join(', ');
+    const args = clientArgs.length ? ` · client args: ${clientArgs.join(' ')}` : '';
+    await input.showQuickPick({
+      title: title(),
+      placeholder: `Run ${context.runbookName} on ${inputs.connection} — ${summary}${args}`,
+      items: [{ label: `$(play) Run ${context.runbookName} on ${inputs.connection}`, description: summary, detail: clientArgs.length ? `client_args: ${clientArgs.join(' ')}` : undefined }],
+    });
+  };
+}
+
+async function askJiraField(input: MultiStepInput, field: JiraPromptField, current: string, title: string): Promise<string> {
+  const isDateTime = field.type === 'datetime-local';
+  return input.showInputBox({
+    title,
+    prompt: `Jira: ${field.label}${field.required ? ' (required)' : ''}${field.description ? ` — ${field.description}` : ''}`,
+    placeholder: isDateTime ? 'YYYY-MM-DDTHH:MM, e.g. 2026-12-01T14:30' : `Value for ${field.label}`,
+    value: current,
+    validate: (text) => {
+      if (text.trim() === '') {
+        return field.required ? `The connection's Jira template requires "${field.label}".` : undefined;
+      }
+      return isDateTime && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text.trim()) ? `"${field.label}" is a date and time: YYYY-MM-DDTHH:MM.` : undefined;
+    },
+  });
+}
+
+/** A file secret (a kubeconfig, a key): chosen from a file, or pasted in an editor so its newlines survive. */
+async function askFileSecret(input: MultiStepInput, declaration: SecretDeclaration, title: string): Promise<string> {
+  for (;;) {
+    const choice = await input.showQuickPick({
+      title,
+      placeholder: `File secret ${declaration.name}${declaration.description ? ` — ${declaration.description}` : ''}: the runbook gets a temporary file's path`,
+      items: [
+        { label: '$(file) Choose a file…', fromFile: true },
+        { label: '$(edit) Paste or type it in an editor…', fromFile: false },
+      ],
+    });
+    input.suspend();
+    if (choice.fromFile) {
+      const [uri] = (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: `Use for ${declaration.name}` })) ?? [];
+      if (uri) {
+        return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+      }
+    } else {
+      const text = await editText(`the file secret ${declaration.name}`, '');
+      if (text) {
+        return text;
+      }
+    }
+  }
 }
 
 /** Links steps so that each returns the next, which is what lets the back button walk them. */
@@ -178,7 +269,11 @@ async function askConnection(input: MultiStepInput, context: RunInputContext, ti
   }
   const items: ConnectionItem[] = context.connections.map((connection) => ({
     label: connection.name,
-    description: [connection.subtype || connection.type, connection.status === 'offline' ? '$(circle-slash) offline' : connection.status === 'online' ? '$(pass) online' : undefined]
+    description: [
+      connection.subtype || connection.type,
+      connection.status === 'offline' ? '$(circle-slash) offline' : connection.status === 'online' ? '$(pass) online' : undefined,
+      connection.reviewers?.length ? '$(eye) needs review' : undefined,
+    ]
       .filter(Boolean)
       .join(' · '),
     detail: connectionDetail(context, connection.name),
@@ -210,7 +305,7 @@ async function askParameter(input: MultiStepInput, spec: ParameterSpec, current:
     prompt: label,
     placeholder: spec.placeholder || `Define a value for ${spec.name}${spec.type === 'textarea' ? ' (the pencil button edits several lines)' : ''}`,
     value: current,
-    password: spec.type === 'password',
+    password: isSecretParameter(spec),
     validate: (value) => validateParameter(spec, value),
     buttons: spec.type === 'textarea' ? [editInEditorButton] : [],
     onButton: spec.type === 'textarea' ? () => editInEditor(input, spec, current) : undefined,
@@ -220,16 +315,8 @@ async function askParameter(input: MultiStepInput, spec: ParameterSpec, current:
 /** `textarea` values may span lines: the user edits them in an untitled editor, then confirms. */
 async function editInEditor(input: MultiStepInput, spec: ParameterSpec, current: string): Promise<string | undefined> {
   input.suspend();
-  const document = await vscode.workspace.openTextDocument({ content: current });
-  await vscode.window.showTextDocument(document, { preview: false });
-  const choice = await vscode.window.showInformationMessage(`Edit the value of ${spec.name} in the new editor, then choose "Use Text".`, 'Use Text', 'Cancel');
-  const text = document.getText();
-  if (!document.isClosed) {
-    // Revert-and-close acts on the active editor, which may be another one the user looked at meanwhile.
-    await vscode.window.showTextDocument(document, { preview: false });
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
-  if (choice !== 'Use Text') {
+  const text = await editText(`the value of ${spec.name}`, current);
+  if (text === undefined) {
     return undefined;
   }
   const problem = validateParameter(spec, text);
@@ -240,10 +327,31 @@ async function editInEditor(input: MultiStepInput, spec: ParameterSpec, current:
   return text;
 }
 
+/** Several lines typed or pasted in an untitled editor; undefined when the user cancels. */
+async function editText(what: string, current: string): Promise<string | undefined> {
+  const document = await vscode.workspace.openTextDocument({ content: current });
+  await vscode.window.showTextDocument(document, { preview: false });
+  const choice = await vscode.window.showInformationMessage(`Edit ${what} in the new editor, then choose "Use Text".`, 'Use Text', 'Cancel');
+  const text = document.getText();
+  if (!document.isClosed) {
+    // Revert-and-close acts on the active editor, which may be another one the user looked at meanwhile.
+    await vscode.window.showTextDocument(document, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  return choice === 'Use Text' ? text : undefined;
+}
+
 /** `file` values are the file's bytes in base64, as hoop's web form sends them. */
 async function askFile(input: MultiStepInput, spec: ParameterSpec, title: string, label: string): Promise<string> {
   for (;;) {
-    await input.showQuickPick({ title, placeholder: label, items: [{ label: '$(file) Choose a file…' }] });
+    const choice = await input.showQuickPick({
+      title,
+      placeholder: label,
+      items: [{ label: '$(file) Choose a file…', skip: false }, ...(spec.required ? [] : [{ label: '$(debug-step-over) Skip: no file', skip: true }])],
+    });
+    if (choice.skip) {
+      return '';
+    }
     input.suspend();
     const [uri] = (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: `Use for ${spec.name}` })) ?? [];
     if (uri) {

@@ -12,6 +12,8 @@ export interface HoopSettings {
   clientArgs: string[];
   metadata: Record<string, string>;
   execTimeoutSeconds: number;
+  /** Show the summary step before sending a run. */
+  confirmBeforeRun: boolean;
 }
 
 export const defaultGatewayUrl = 'https://use.hoop.dev';
@@ -42,6 +44,7 @@ export function readSettings(): HoopSettings {
     clientArgs: (configuration.get<unknown[]>('clientArgs') ?? []).map(String),
     metadata: Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, String(value)])),
     execTimeoutSeconds: Math.max(120, configuration.get<number>('execTimeoutSeconds') ?? 120),
+    confirmBeforeRun: configuration.get<boolean>('confirmBeforeRun') !== false,
   };
 }
 

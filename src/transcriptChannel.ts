@@ -1,19 +1,11 @@
 import * as vscode from 'vscode';
 
-/** The "Hoop Runbooks" output channel: one transcript per run, appended. */
+/** The "Hoop Runbooks" output channel: each run's transcript, written as one block when the run ends. */
 export class TranscriptChannel implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Hoop Runbooks');
 
-  begin(header: string): void {
-    this.channel.appendLine('');
-    this.channel.appendLine(header);
-    this.channel.show(true);
-  }
-
-  append(text: string): void {
-    if (text) {
-      this.channel.append(text.endsWith('\n') ? text : `${text}\n`);
-    }
+  appendBlock(text: string): void {
+    this.channel.append(`\n${text.endsWith('\n') ? text : `${text}\n`}`);
   }
 
   show(): void {

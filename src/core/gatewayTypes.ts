@@ -40,6 +40,8 @@ export interface GatewayConnection {
   access_mode_runbooks?: string;
   reviewers?: string[] | null;
   mandatory_metadata_fields?: string[] | null;
+  /** Set when exec must create a Jira issue (§1.8): its prompt fields are asked before running. */
+  jira_issue_template_id?: string | null;
 }
 
 /** As listed by the gateway; `type` may name a type newer than this extension knows. */

@@ -115,15 +115,18 @@ export function validateParameter(spec: ParameterSpec, value: string): string | 
   return undefined;
 }
 
-/** Values typed earlier worth offering again; passwords and file contents are never remembered. */
-export function isRememberable(spec: ParameterSpec): boolean {
-  return spec.type !== 'password' && spec.type !== 'file';
+/** Values hoop hands to the script as environment variables (`asenv`) are secrets, like passwords. */
+export function isSecretParameter(spec: ParameterSpec): boolean {
+  return spec.type === 'password' || spec.asenv !== undefined;
 }
 
-/** `default` first, else the last value used for this runbook and connection (issue 2, step 3). */
+/** Values worth offering again and showing in transcripts and history: never secrets or file contents. */
+export function isRememberable(spec: ParameterSpec): boolean {
+  return !isSecretParameter(spec) && spec.type !== 'file';
+}
+
+/** The value used last for this runbook and connection, else the template's `default` (which serves the first run). */
 export function initialValue(spec: ParameterSpec, remembered: Record<string, string> | undefined): string {
-  if (spec.default !== undefined && spec.default !== '') {
-    return spec.default;
-  }
-  return (isRememberable(spec) ? remembered?.[spec.name] : undefined) ?? '';
+  const last = isRememberable(spec) ? remembered?.[spec.name] : undefined;
+  return last ?? spec.default ?? '';
 }

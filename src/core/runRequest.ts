@@ -1,7 +1,7 @@
 import type { ApiRoute } from './gatewayClient';
 import type { ExecRequestBody } from './gatewayTypes';
 import { encodeEnvVars, type EnvVarValue } from './envVars';
-import type { ParameterSpec } from './parameters';
+import { isSecretParameter, type ParameterSpec } from './parameters';
 
 /** Everything collected for one run, before it is sent. */
 export interface RunRequest {
@@ -33,8 +33,8 @@ export function buildExecBody(run: RunRequest): ExecRequestBody {
   };
 }
 
-/** Values that must never be shown: password parameters and every env var value. */
+/** Values that must never be shown: password and `asenv` parameters and every env var value. */
 export function secretValuesOf(run: Pick<RunRequest, 'parameters' | 'parameterSpecs' | 'envVars'>): string[] {
-  const passwords = run.parameterSpecs.filter((spec) => spec.type === 'password').map((spec) => run.parameters[spec.name] ?? '');
+  const passwords = run.parameterSpecs.filter(isSecretParameter).map((spec) => run.parameters[spec.name] ?? '');
   return [...passwords, ...run.envVars.map((envVar) => envVar.value)].filter((value) => value !== '');
 }

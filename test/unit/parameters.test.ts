@@ -67,10 +67,14 @@ describe('validateParameter', () => {
 });
 
 describe('remembered values', () => {
-  it('prefers the default, then the last value; never remembers passwords or files', () => {
-    assert.equal(initialValue(spec({ default: 'pro' }), { value: 'basic' }), 'pro');
+  it('prefers the last value for this runbook and connection, then the default; never remembers secrets or files', () => {
+    assert.equal(initialValue(spec({ default: 'pro' }), { value: 'basic' }), 'basic');
+    assert.equal(initialValue(spec({ type: 'select', default: 'pro' }), { value: 'basic' }), 'basic');
+    assert.equal(initialValue(spec({ default: 'pro' }), undefined), 'pro');
     assert.equal(initialValue(spec({}), { value: 'basic' }), 'basic');
     assert.equal(initialValue(spec({ type: 'password' }), { value: 'hunter2' }), '');
+    assert.equal(initialValue(spec({ asenv: 'DB_PASS', default: 'x' }), { value: 'hunter2' }), 'x');
+    assert.equal(isRememberable(spec({ asenv: 'DB_PASS' })), false);
     assert.equal(isRememberable(spec({ type: 'password' })), false);
     assert.equal(isRememberable(spec({ type: 'file' })), false);
     assert.equal(isRememberable(spec({ type: 'select' })), true);

@@ -62,6 +62,13 @@ export class RunRegistry {
     }
   }
 
+  /** Clear History: ended runs go; runs still going stay. */
+  clearEnded(): void {
+    const going = this.runs.filter((run) => !run.ended);
+    this.runs.splice(0, this.runs.length, ...going);
+    this.changed();
+  }
+
   /** Runs that were still going when the window closed: the runs view resumes following them. */
   unfinishedFromHistory(): Run[] {
     return this.runs.filter((run) => !run.ended && run.data.sessionId !== undefined);
