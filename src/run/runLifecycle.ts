@@ -154,13 +154,14 @@ export class RunLifecycle implements vscode.Disposable {
 
   /** Only hoop's own refusal proves nothing ran; anything else may have run, and its session is followed when known. */
   private async execFailed(run: Run, error: unknown): Promise<void> {
+    const masked = this.masker(run).maskAll(errorText(error));
     if (error instanceof GatewayHttpError && refusedBeforeSession.has(error.status) && !run.data.sessionId) {
-      run.update({ state: 'failed', message: error.message });
+      run.update({ state: 'failed', message: masked });
       this.done(run);
       return;
     }
     const where = run.data.sessionId ? `its session ${run.data.sessionId} is followed until it ends` : "check the gateway's sessions";
-    run.update({ state: run.data.sessionId ? 'running' : 'unknown', message: `${errorText(error)} The run may have happened: ${where}.` });
+    run.update({ state: run.data.sessionId ? 'running' : 'unknown', message: `${masked} The run may have happened: ${where}.` });
     if (run.data.sessionId) {
       this.followInBackground(run, run.data.sessionId);
     } else {
