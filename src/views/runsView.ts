@@ -80,6 +80,11 @@ export class RunsView implements vscode.TreeDataProvider<RunsTreeElement>, vscod
     return batchId !== undefined && this.registry.batch(batchId).length > 1 ? { kind: 'batch', batchId } : undefined;
   }
 
+  /** Selects the run in the view (e.g. after starting it), without taking the focus. */
+  reveal(runId: string): Thenable<void> {
+    return this.treeView.reveal({ kind: 'run', runId }, { select: true, focus: false });
+  }
+
   dispose(): void {
     clearTimeout(this.refreshTimer);
     clearInterval(this.ticker);

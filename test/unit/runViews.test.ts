@@ -174,6 +174,12 @@ describe('the runs view: labels, icons, groups', () => {
   });
 });
 
+function assertHasLines(text: string, expectedLines: string[]): void {
+  for (const expected of expectedLines) {
+    assert.ok(text.includes(expected), `${expected}\n---\n${text}`);
+  }
+}
+
 describe("a run's document", () => {
   const summary = {
     fileName: 'ops/restart-service.runbook.sh',
@@ -195,7 +201,7 @@ describe("a run's document", () => {
     const run = new Run(record({ state: 'running', sessionId: 'abc-123', summary }));
     run.appendOutput('restarting billing\n');
     const text = renderRunDocument(run);
-    for (const expected of [
+    assertHasLines(text, [
       'Runbook:      ops/restart-service.runbook.sh',
       'Repository:   git@example.com:acme/runbooks.git @ 0123456789ab (main)',
       'Parameters:   service = billing, password = (hidden)',
@@ -204,9 +210,7 @@ describe("a run's document", () => {
       'restarting billing',
       '… running: output appears here as the gateway sends it',
       'Session:      abc-123  https://hoop.example.com/sessions/abc-123',
-    ]) {
-      assert.ok(text.includes(expected), `${expected}\n---\n${text}`);
-    }
+    ]);
     assert.ok(!text.includes('Status:'));
     run.appendOutput('done\n');
     assert.ok(renderRunDocument(run).includes('restarting billing\ndone\n'));
@@ -223,16 +227,14 @@ describe("a run's document", () => {
       aiAnalysis: { risk_level: 'high', title: 'Restarts production', explanation: 'The service goes down for a minute.' },
     });
     const text = renderRunDocument(run);
-    for (const expected of [
+    assertHasLines(text, [
       'Status:       exit 3 — restart-service failed with exit code 3.',
       'Exit code:    3',
       'Duration:     1 min 12 s',
       'Review:       https://hoop.example.com/reviews/r-1 (reviewed by alice@example.com)',
       'AI analysis:  risk high — Restarts production: The service goes down for a minute.',
       'Jira issue:   OPS-42  https://jira.example.com/browse/OPS-42',
-    ]) {
-      assert.ok(text.includes(expected), `${expected}\n---\n${text}`);
-    }
+    ]);
     assert.ok(!text.includes('… running'));
   });
 
