@@ -14,6 +14,9 @@ import {
   type RunsTreeElement,
 } from '../core/run/runPresentation';
 
+/** Command handlers unwrap what a menu passes with `runIdOf`. */
+export { runIdOf, type RunsTreeElement } from '../core/run/runPresentation';
+
 export const runsViewId = 'hoop.runs';
 
 function themeIcon(icon: RunIcon): vscode.ThemeIcon {
