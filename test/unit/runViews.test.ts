@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Run, type RunRecord, type RunState } from '../../src/core/run/run';
 import {
   batchIcon,
+  batchSummary,
   describeBatch,
   describeRun,
   formatElapsed,
@@ -247,8 +248,33 @@ describe("a run's document", () => {
     assert.ok(text.length < 1024 * 1024 + 2000);
   });
 
-  it('a run from an earlier window says where its output is', () => {
-    assert.ok(renderRunDocument(new Run(record({ state: 'done', exitCode: 0 }))).includes('(no output here. Runs from before a restart keep their output in the session only.)'));
+  it('without output (e.g. a run from before a restart), points to the session', () => {
+    assert.ok(renderRunDocument(new Run(record({ state: 'done', exitCode: 0, sessionId: 's-1' }))).includes('(no output here; the session keeps the full output)'));
+    assert.ok(renderRunDocument(new Run(record({ state: 'failed' }))).includes('(no output)'));
     assert.ok(renderRunDocument(new Run(record({ state: 'sending' }))).includes('(no output yet)'));
+  });
+});
+
+describe('the summary of a batch', () => {
+  it('lists each connection with its result, duration and session link, and says whether all succeeded', () => {
+    const records = [
+      record({ connection: 'prod-a', batchId: 'b-1', state: 'done', exitCode: 0, endedAt: startedAt + 1_200, sessionId: 's-a' }),
+      record({ connection: 'prod-bb', batchId: 'b-1', state: 'failed', exitCode: 1, endedAt: startedAt + 3_400, sessionId: 's-b' }),
+      record({ connection: 'prod-c', batchId: 'b-1', state: 'killed', endedAt: startedAt + 65_000 }),
+    ];
+    const summary = batchSummary(records);
+    assert.equal(summary.headline, 'restart-service on 3 connections: 1 done, 1 failed, 1 killed.');
+    assert.equal(
+      summary.text,
+      [
+        '━━━ restart-service on 3 connections (batch b-1) ━━━',
+        'prod-a   exit 0              1.2 s         https://hoop.example.com/sessions/s-a',
+        'prod-bb  exit 1              3.4 s         https://hoop.example.com/sessions/s-b',
+        'prod-c   killed              1 min 05 s    no session',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(summary.allSucceeded, false);
+    assert.equal(batchSummary(records.slice(0, 1)).allSucceeded, true);
   });
 });

@@ -157,6 +157,34 @@ export function describeBatch(records: readonly RunData[]): RunItemText {
   return { label, description };
 }
 
+export interface BatchSummary {
+  /** One sentence for the notification: "restart-service on 3 connections: 2 done, 1 failed." */
+  headline: string;
+  /** The transcript's block: one line per connection with its state, exit code, duration and session link. */
+  text: string;
+  allSucceeded: boolean;
+}
+
+export function batchSummary(records: readonly RunData[]): BatchSummary {
+  const { label, description } = describeBatch(records);
+  const width = Math.max(...records.map((record) => record.connection.length));
+  const lines = records.map((record) =>
+    [
+      record.connection.padEnd(width),
+      stateLabel(record).padEnd(18),
+      formatElapsed(runDuration(record, record.endedAt ?? record.startedAt)).padEnd(12),
+      record.sessionId ? sessionUrl(record.gatewayUrl, record.sessionId) : 'no session',
+    ]
+      .join('  ')
+      .trimEnd(),
+  );
+  return {
+    headline: `${label}: ${description}.`,
+    text: [`━━━ ${label} (batch ${records[0]?.batchId ?? ''}) ━━━`, ...lines, ''].join('\n'),
+    allSucceeded: records.every((record) => record.state === 'done' && !isFailure(record)),
+  };
+}
+
 /** The icon of a batch: the spinner while any member runs, else the worst result. */
 export function batchIcon(records: readonly RunData[]): RunIcon {
   if (records.some(isGoingOn)) {
@@ -286,7 +314,9 @@ function outputLines(run: RunLike): string[] {
   if (run.output) {
     lines.push(run.output.endsWith('\n') ? run.output.slice(0, -1) : run.output);
   } else if (run.outputCharsDropped === 0) {
-    lines.push(isEndState(run.data.state) ? '(no output here. Runs from before a restart keep their output in the session only.)' : '(no output yet)');
+    // Output is not kept across restarts: for a run from history, the session is where it is.
+    const ended = isEndState(run.data.state);
+    lines.push(ended ? `(no output${run.data.sessionId ? ' here; the session keeps the full output' : ''})` : '(no output yet)');
   }
   return lines;
 }
