@@ -17,6 +17,7 @@ import {
   runIdOf,
   runSeverity,
   runTooltipMarkdown,
+  statusBarView,
 } from '../../src/core/run/runPresentation';
 
 const startedAt = Date.UTC(2026, 11, 1, 14, 2, 31);
@@ -276,5 +277,34 @@ describe('the summary of a batch', () => {
     );
     assert.equal(summary.allSucceeded, false);
     assert.equal(batchSummary(records.slice(0, 1)).allSucceeded, true);
+  });
+});
+
+describe('the status bar', () => {
+  const all = () => true;
+
+  it('names the one run going on, and opens it on click', () => {
+    const view = statusBarView([record({ id: 'r2', state: 'running' }), record({ id: 'r1', state: 'done', exitCode: 0 })], all);
+    assert.deepEqual(view && { text: view.text, runId: view.runId, severity: view.severity }, { text: '$(sync~spin) restart-service: running', runId: 'r2', severity: 'none' });
+  });
+
+  it('counts several runs going on, and leaves the choice to the user', () => {
+    const view = statusBarView([record({ id: 'r3', state: 'sending' }), record({ id: 'r2', state: 'running', connection: 'prod-b' }), record({ id: 'r1', state: 'failed' })], all);
+    assert.equal(view?.text, '$(sync~spin) 2 running');
+    assert.equal(view?.runId, undefined);
+    assert.ok(view?.tooltip.includes('restart-service on prod-b: running'));
+  });
+
+  it('otherwise shows the latest news: a run that ended after a newer one started wins', () => {
+    const runs = [
+      record({ id: 'newer', state: 'done', exitCode: 0, startedAt: startedAt + minute, endedAt: startedAt + 2 * minute }),
+      record({ id: 'older', state: 'failed', exitCode: 3, runbookName: 'migrate', startedAt, endedAt: startedAt + 5 * minute, message: 'migrate failed with exit code 3.' }),
+    ];
+    assert.deepEqual(statusBarView(runs, all), { text: '$(error) migrate: exit 3', tooltip: 'migrate failed with exit code 3.\nClick to open its output.', runId: 'older', severity: 'error' });
+  });
+
+  it('stays hidden while only runs from before a restart are known', () => {
+    assert.equal(statusBarView([record({ state: 'done' })], () => false), undefined);
+    assert.equal(statusBarView([], all), undefined);
   });
 });

@@ -79,6 +79,36 @@ export function runContextValue(record: RunData): string {
   return parts.join('.');
 }
 
+/** What the status bar shows: `runId` is the run a click opens (none: the user picks among several). */
+export interface StatusBarView {
+  text: string;
+  tooltip: string;
+  runId?: string;
+  severity: 'none' | 'warning' | 'error';
+}
+
+/**
+ * The runs going on (a spinner and their count, or the one run's name and state), else the run with
+ * the latest news among those `counts` (the status bar leaves old history out); undefined: hide.
+ */
+export function statusBarView(runs: readonly RunData[], counts: (record: RunData) => boolean): StatusBarView | undefined {
+  const goingOn = runs.filter(isGoingOn);
+  if (goingOn.length > 1) {
+    const lines = goingOn.map((record) => `${record.runbookName} on ${record.connection}: ${stateLabel(record)}`);
+    return { text: `$(sync~spin) ${goingOn.length} running`, tooltip: `${lines.join('\n')}\nClick to pick one and open its output.`, severity: 'none' };
+  }
+  const newsAt = (record: RunData) => record.endedAt ?? record.startedAt;
+  const shown = goingOn[0] ?? runs.filter(counts).reduce<RunData | undefined>((latest, record) => (!latest || newsAt(record) > newsAt(latest) ? record : latest), undefined);
+  return (
+    shown && {
+      text: `$(${runIcon(shown).id}) ${shown.runbookName}: ${stateLabel(shown)}`,
+      tooltip: `${shown.message}\nClick to open its output.`,
+      runId: shown.id,
+      severity: runSeverity(shown),
+    }
+  );
+}
+
 export function formatElapsed(milliseconds: number): string {
   const ms = Math.max(0, milliseconds);
   if (ms < 10_000) {
