@@ -308,3 +308,14 @@ describe('the status bar', () => {
     assert.equal(statusBarView([], all), undefined);
   });
 });
+
+describe('review links the gateway wrote', () => {
+  it("are shown only on the gateway's own origin; another address gives way to the session page", () => {
+    const foreign = record({ state: 'waitingForReview', sessionId: 's-9', reviewUrl: 'https://evil.example.net/reviews/1' });
+    const text = renderRunDocument(new Run(foreign));
+    assert.ok(!text.includes('evil.example.net'), text);
+    assert.ok(text.includes('Review:       https://hoop.example.com/sessions/s-9'), text);
+    assert.ok(!runTooltipMarkdown(foreign, startedAt).includes('evil'));
+    assert.ok(!runTooltipMarkdown(record({ reviewUrl: 'javascript:alert(1)' }), startedAt).includes('javascript'));
+  });
+});

@@ -1,4 +1,5 @@
 import { sessionUrl } from '../runOutcome';
+import { gatewayLink } from './links';
 import { isEndState, stateLabel, type RunRecord, type RunState } from './run';
 
 /** What the views read of a run: its record and output (a `Run` fits). */
@@ -269,6 +270,11 @@ function escapeMarkdown(text: string): string {
   return text.replace(markdownSpecials, (character) => `\\${character}`);
 }
 
+/** The review's link, only when the gateway's answer put it on the gateway's own origin (else the session page). */
+function reviewLink(record: RunData): string | undefined {
+  return record.reviewUrl ? gatewayLink(record.reviewUrl, record.gatewayUrl, record.sessionId) : undefined;
+}
+
 /** The runs view's hover, as Markdown: everything here is already free of secrets, and escaped. */
 export function runTooltipMarkdown(record: RunData, now: number): string {
   const gateway = record.gatewayName ? `${record.gatewayName} (${record.gatewayUrl})` : record.gatewayUrl;
@@ -281,8 +287,9 @@ export function runTooltipMarkdown(record: RunData, now: number): string {
   if (record.sessionId) {
     lines.push(`Session: [${escapeMarkdown(record.sessionId)}](${sessionUrl(record.gatewayUrl, record.sessionId)})`);
   }
-  if (record.reviewUrl) {
-    lines.push(`Review: [${escapeMarkdown(record.reviewUrl)}](${record.reviewUrl})${record.reviewedBy ? ` by ${escapeMarkdown(record.reviewedBy)}` : ''}`);
+  const review = reviewLink(record);
+  if (review) {
+    lines.push(`Review: [${escapeMarkdown(review)}](${review})${record.reviewedBy ? ` by ${escapeMarkdown(record.reviewedBy)}` : ''}`);
   }
   return lines.filter(Boolean).join('\n\n');
 }
@@ -359,7 +366,7 @@ function progressLine(record: RunData): string {
     case 'sending':
       return '… sending the run to the gateway';
     case 'waitingForReview':
-      return `… waiting for review${record.reviewUrl ? `: ${record.reviewUrl}` : ''}`;
+      return '… waiting for review: a reviewer approves or rejects it on the gateway';
     case 'approved':
       return `… approved${record.reviewedBy ? ` by ${record.reviewedBy}` : ''}: it runs when you execute it (Execute Now)`;
     default:
@@ -382,8 +389,9 @@ function linkLines(record: RunData): string[] {
   if (record.sessionId) {
     lines.push(field('Session', `${record.sessionId}  ${sessionUrl(record.gatewayUrl, record.sessionId)}`));
   }
-  if (record.reviewUrl) {
-    lines.push(field('Review', `${record.reviewUrl}${record.reviewedBy ? ` (reviewed by ${record.reviewedBy})` : ''}`));
+  const review = reviewLink(record);
+  if (review) {
+    lines.push(field('Review', `${review}${record.reviewedBy ? ` (reviewed by ${record.reviewedBy})` : ''}`));
   }
   const analysis = record.aiAnalysis;
   if (analysis) {
