@@ -20,11 +20,13 @@ describe('package.json contributions', () => {
     }
   });
 
-  it('menus only name contributed commands, and runbook menus only show on runbook files', () => {
+  it('menus only name contributed commands, runbook menus only show on runbook files, view menus only in the Runs view', () => {
     for (const [menu, entries] of Object.entries<Array<{ command: string; when?: string }>>(manifest.contributes.menus)) {
       for (const entry of entries) {
         assert.ok(contributed.includes(entry.command), `${menu}: ${entry.command}`);
-        if (menu !== 'commandPalette') {
+        if (menu.startsWith('view/')) {
+          assert.match(entry.when ?? '', /^view == hoop\.runs\b/, `${menu}: ${entry.command}`);
+        } else if (menu !== 'commandPalette') {
           assert.match(entry.when ?? '', /resourceFilename =~ \/\\\.runbook\\\.\//, `${menu}: ${entry.command}`);
         }
       }
