@@ -85,6 +85,14 @@ export class GatewayHttpError extends HoopError {
   }
 }
 
+/** The gateway answered, but not in a shape hoop uses (wrong types, missing lists, not JSON). */
+export class GatewayAnswerError extends HoopError {
+  readonly code = 'gateway-answer';
+  constructor(message: string, readonly route: string, detail?: string) {
+    super(message, detail);
+  }
+}
+
 /** No HTTP answer at all: DNS, refused connection, TLS, or the client timeout. Whether exec ran is unknown. */
 export class GatewayUnreachableError extends HoopError {
   readonly code = 'gateway-unreachable';

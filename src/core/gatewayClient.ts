@@ -1,19 +1,24 @@
 import type { Dispatcher } from 'undici';
-import { CancelledError, GatewayHttpError, GatewayUnreachableError } from './errors';
-import { gatewayHttpError, type GatewayOperation } from './gatewayErrors';
-import type { ExecRequestBody, ExecResponseBody, GatewayConnection, RunbookListResponse } from './gatewayTypes';
+import { CancelledError, GatewayAnswerError, GatewayHttpError, GatewayUnreachableError } from './errors';
+import { gatewayHttpError, operationLabel, type GatewayOperation } from './gatewayErrors';
+import type { ExecRequestBody, ExecResponseBody, GatewayConnection, PublicServerInfo, RunbookListResponse, ServerInfo, UserInfo } from './gatewayTypes';
+import { ShapeReader } from './http/shape';
+import { sendHttp, TransportFailure } from './http/transport';
 
 export type ApiRoute = 'v2' | 'legacy';
 
 export interface GatewayClientOptions {
   gatewayUrl: string;
-  token: string;
-  /** Exec waits 50 s on the gateway after up to 30 s of git fetch: never less than 120 s (hoop-gateway.md §1.6). */
+  /** Absent for the calls made before sign-in (public server info, login): they send no Authorization. */
+  token?: string;
+  /** Exec waits 50 s on the gateway after up to 30 s of git fetch: the settings keep this ≥ 120 s (§1.6). Default 120 s. */
   execTimeoutMs?: number;
+  /** Every other request, headers and body together. Default 30 s. */
   requestTimeoutMs?: number;
   userAgent?: string;
   /** The gateway may rotate an expired token and send the new one in `X-New-Access-Token` (§4.1). */
   onNewToken?: (token: string) => void;
+  /** An undici Agent or ProxyAgent, e.g. for a custom CA or a proxy. */
   dispatcher?: Dispatcher;
 }
 
@@ -22,7 +27,23 @@ export interface ExecResult {
   body: ExecResponseBody;
 }
 
-const minimumExecTimeoutMs = 120_000;
+/** Which exec API to use, and why (`note` says when the version could not be read). */
+export interface RouteDetection {
+  route: ApiRoute;
+  version: string;
+  note?: string;
+}
+
+export type LoginMethod = 'oidc' | 'saml';
+
+const defaultExecTimeoutMs = 120_000;
+const defaultRequestTimeoutMs = 30_000;
+/** hoop cuts output at 110 MiB (§1.4); JSON escaping can double it, plus the other fields. */
+const execAnswerMaxBytes = 2 * 110 * 1024 * 1024 + 64 * 1024;
+/** Listings and small reads. */
+const readAnswerMaxBytes = 32 * 1024 * 1024;
+/** `/api/runbooks` exists from 1.43.1 (§0.2, §4.6). */
+const firstV2Version = [1, 43, 1] as const;
 
 /** Legacy static keys (`xapi-…` or `<uuid>|…`) also go as `Api-Key`, like hoop's CLI (§4.3). */
 export function isLegacyApiKey(token: string): boolean {
@@ -50,50 +71,131 @@ export function execBodyFor(route: ApiRoute, body: ExecRequestBody): ExecRequest
   return legacy;
 }
 
+/** V2 from 1.43.1; a version that does not parse (a dev build) is taken as current. */
+export function routeForVersion(version: string): RouteDetection {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
+  if (!match) {
+    return { route: 'v2', version, note: `The gateway reports version "${version}", which is not a release number; using the V2 runbooks API.` };
+  }
+  const parts = match.slice(1, 4).map(Number);
+  for (let index = 0; index < 3; index++) {
+    if (parts[index] !== firstV2Version[index]) {
+      return { route: parts[index] > firstV2Version[index] ? 'v2' : 'legacy', version };
+    }
+  }
+  return { route: 'v2', version };
+}
+
 interface RawResponse {
   status: number;
-  contentType: string;
+  headers: Record<string, string>;
   text: string;
+}
+
+interface SendOptions {
+  operation: GatewayOperation;
+  body?: unknown;
+  /** Default true; false for the calls made before sign-in. */
+  authenticated?: boolean;
+  timeoutMs?: number;
+  maxBytes?: number;
 }
 
 export class GatewayClient {
   private readonly baseUrl: string;
+  private token: string | undefined;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.baseUrl = options.gatewayUrl.replace(/\/+$/, '');
+    this.token = options.token;
   }
 
   get gatewayUrl(): string {
     return this.baseUrl;
   }
 
-  /** §0.2: only gin's plain-text 404 for an unknown route means "no V2"; a JSON 404 means V2 without configuration. */
-  async detectApiRoute(signal?: AbortSignal): Promise<ApiRoute> {
-    const response = await this.send('GET', '/api/runbooks', undefined, 'detectRoute', signal);
-    if (response.status === 404 && !isJson(response.contentType)) {
-      return 'legacy';
+  /** `GET /api/publicserverinfo`, unauthenticated: how users sign in (§4.2). */
+  async publicServerInfo(signal?: AbortSignal): Promise<PublicServerInfo> {
+    const route = '/api/publicserverinfo';
+    const shape = new ShapeReader(`GET ${route}`);
+    const body = shape.object(await this.getJson(route, { operation: 'publicServerInfo', authenticated: false }, signal));
+    return {
+      auth_method: shape.string(body.auth_method, 'auth_method'),
+      setup_required: shape.optionalBoolean(body.setup_required, 'setup_required'),
+    };
+  }
+
+  /** The identity provider's authorize URL; the gateway redirects back to 127.0.0.1:3587/callback (§4.2). */
+  async loginUrl(method: LoginMethod, signal?: AbortSignal): Promise<string> {
+    const route = method === 'saml' ? '/api/saml/login' : '/api/login';
+    const shape = new ShapeReader(`GET ${route}`);
+    const body = shape.object(await this.getJson(route, { operation: 'loginUrl', authenticated: false }, signal));
+    return shape.string(body.login_url, 'login_url');
+  }
+
+  /** Local auth: the JWT comes in the `Token` response header (§4.2). */
+  async localLogin(email: string, password: string, signal?: AbortSignal): Promise<string> {
+    const route = '/api/localauth/login';
+    const response = await this.send('POST', route, { operation: 'localLogin', body: { email, password }, authenticated: false }, signal);
+    if (response.status < 200 || response.status >= 300) {
+      throw this.httpError(response, route, 'localLogin');
     }
-    if (response.status === 401) {
-      throw this.httpError(response, '/api/runbooks', 'detectRoute');
+    const token = response.headers.token;
+    if (!token) {
+      throw new GatewayAnswerError(`The gateway accepted the sign-in at POST ${route} but sent no token (the "Token" header is missing). Ask a hoop admin to check the gateway.`, `POST ${route}`);
     }
-    return 'v2';
+    return token;
+  }
+
+  async userInfo(signal?: AbortSignal): Promise<UserInfo> {
+    const route = '/api/userinfo';
+    const shape = new ShapeReader(`GET ${route}`);
+    const body = shape.object(await this.getJson(route, { operation: 'userInfo' }, signal));
+    return {
+      id: shape.string(body.id, 'id'),
+      email: shape.string(body.email, 'email'),
+      name: shape.optionalString(body.name, 'name'),
+      status: shape.optionalString(body.status, 'status'),
+      role: shape.optionalString(body.role, 'role'),
+      groups: shape.stringList(body.groups, 'groups'),
+      org_id: shape.optionalString(body.org_id, 'org_id'),
+      org_name: shape.optionalString(body.org_name, 'org_name'),
+      tenancy_type: shape.optionalString(body.tenancy_type, 'tenancy_type'),
+    };
+  }
+
+  async serverInfo(signal?: AbortSignal): Promise<ServerInfo> {
+    return this.readServerInfo('serverInfo', signal);
+  }
+
+  /**
+   * §0.2, §4.6: V2 from 1.43.1, read from `GET /api/serverinfo`. A failure (e.g. a proxy's 502 or a
+   * timeout) throws a typed error that names route detection; it never defaults to V2.
+   */
+  async detectApiRoute(signal?: AbortSignal): Promise<RouteDetection> {
+    const info = await this.readServerInfo('detectRoute', signal);
+    return routeForVersion(info.version);
   }
 
   async listConnections(signal?: AbortSignal): Promise<GatewayConnection[]> {
-    const body = await this.getJson<GatewayConnection[] | { data?: GatewayConnection[] }>('/api/connections', 'listConnections', signal);
+    const body = await this.getJson<GatewayConnection[] | { data?: GatewayConnection[] }>('/api/connections', { operation: 'listConnections' }, signal);
     return Array.isArray(body) ? body : body.data ?? [];
   }
 
   async listRunbooks(route: ApiRoute, signal?: AbortSignal): Promise<RunbookListResponse> {
     const path = route === 'v2' ? '/api/runbooks?list_connections=true' : '/api/plugins/runbooks/templates';
-    return this.getJson<RunbookListResponse>(path, 'listRunbooks', signal);
+    return this.getJson<RunbookListResponse>(path, { operation: 'listRunbooks' }, signal);
   }
 
   /** Exec is not idempotent: this sends exactly one request and never retries. */
   async exec(route: ApiRoute, body: ExecRequestBody, signal?: AbortSignal): Promise<ExecResult> {
     const path = execPath(route, body.connection_name ?? '');
-    const timeout = Math.max(this.options.execTimeoutMs ?? minimumExecTimeoutMs, minimumExecTimeoutMs);
-    const response = await this.send('POST', path, execBodyFor(route, body), 'exec', signal, timeout);
+    const response = await this.send(
+      'POST',
+      path,
+      { operation: 'exec', body: execBodyFor(route, body), timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: execAnswerMaxBytes },
+      signal,
+    );
     if (response.status !== 200 && response.status !== 202) {
       throw this.httpError(response, path, 'exec');
     }
@@ -109,18 +211,30 @@ export class GatewayClient {
     return { status: response.status, body: parsed as ExecResponseBody };
   }
 
-  private async getJson<T>(path: string, operation: GatewayOperation, signal?: AbortSignal): Promise<T> {
-    const response = await this.send('GET', path, undefined, operation, signal);
+  private async readServerInfo(operation: GatewayOperation, signal?: AbortSignal): Promise<ServerInfo> {
+    const route = '/api/serverinfo';
+    const shape = new ShapeReader(`GET ${route}`);
+    const body = shape.object(await this.getJson(route, { operation }, signal));
+    return {
+      version: shape.string(body.version, 'version'),
+      commit_sha: shape.optionalString(body.commit_sha, 'commit_sha'),
+      api_url: shape.optionalString(body.api_url, 'api_url'),
+      grpc_url: shape.optionalString(body.grpc_url, 'grpc_url'),
+      auth_method: shape.optionalString(body.auth_method, 'auth_method'),
+      tenancy_type: shape.optionalString(body.tenancy_type, 'tenancy_type'),
+    };
+  }
+
+  private async getJson<T = unknown>(path: string, options: SendOptions, signal?: AbortSignal): Promise<T> {
+    const response = await this.send('GET', path, options, signal);
     if (response.status < 200 || response.status >= 300) {
-      throw this.httpError(response, path, operation);
+      throw this.httpError(response, path, options.operation);
     }
     const parsed = parseJson(response.text);
     if (parsed === undefined) {
-      throw new GatewayHttpError(
-        `The gateway at ${this.baseUrl} answered ${path} with something that is not JSON. Check "hoop.gatewayUrl": it must be the gateway's API address.`,
-        response.status,
-        '',
-        path,
+      throw new GatewayAnswerError(
+        `The gateway at ${this.baseUrl} answered GET ${path} with something that is not JSON. Check "hoop.gatewayUrl": it must be the gateway's API address.`,
+        `GET ${path}`,
       );
     }
     return parsed as T;
@@ -132,65 +246,61 @@ export class GatewayClient {
     return gatewayHttpError(response.status, message, path, operation);
   }
 
-  private async send(
-    method: 'GET' | 'POST',
-    path: string,
-    body: unknown,
-    operation: GatewayOperation,
-    signal: AbortSignal | undefined,
-    timeoutMs = this.options.requestTimeoutMs ?? 30_000,
-  ): Promise<RawResponse> {
-    const url = this.baseUrl + path;
+  private async send(method: 'GET' | 'POST', path: string, options: SendOptions, signal: AbortSignal | undefined): Promise<RawResponse> {
+    const token = options.authenticated === false ? undefined : this.token;
     try {
-      // Loaded on first use: undici is most of the bundle, and activation should not pay for it.
-      const { request } = await import('undici');
-      const response = await request(url, {
+      const response = await sendHttp({
+        url: this.baseUrl + path,
         method,
         headers: {
           accept: 'application/json',
+          'accept-encoding': 'identity',
           'user-agent': this.options.userAgent ?? 'hoop-runbooks-vscode',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...authHeaders(this.options.token),
+          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? authHeaders(token) : {}),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+        maxBytes: options.maxBytes ?? readAnswerMaxBytes,
         dispatcher: this.options.dispatcher,
       });
-      const newToken = response.headers['x-new-access-token'];
-      if (typeof newToken === 'string' && newToken) {
-        this.options.onNewToken?.(newToken);
-      }
-      const contentType = String(response.headers['content-type'] ?? '');
-      return { status: response.statusCode, contentType, text: await response.body.text() };
+      this.adoptNewToken(response.headers['x-new-access-token']);
+      return response;
     } catch (error) {
-      throw this.transportError(error, operation, signal);
+      throw this.transportError(error, options.operation, signal);
+    }
+  }
+
+  /** §4.1: the gateway served the request with a refreshed token; use it from now on. */
+  private adoptNewToken(newToken: string | undefined): void {
+    if (newToken && newToken !== this.token) {
+      this.token = newToken;
+      this.options.onNewToken?.(newToken);
     }
   }
 
   private transportError(error: unknown, operation: GatewayOperation, signal: AbortSignal | undefined): Error {
+    const failure = error instanceof TransportFailure ? error : new TransportFailure('network', '', true);
     const ranUnknown = operation === 'exec' ? ` The runbook may still run on the gateway: check ${this.baseUrl}/sessions.` : '';
-    if (signal?.aborted) {
+    if (failure.kind === 'cancelled' || signal?.aborted) {
       return operation === 'exec' ? new CancelledError(`Stopped waiting for the gateway.${ranUnknown}`, false) : new CancelledError();
     }
-    const code = (error as { code?: string }).code ?? '';
-    const detail = error instanceof Error ? `${code} ${error.message}`.trim() : String(error);
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new GatewayUnreachableError(`The gateway at ${this.baseUrl} did not answer in time.${ranUnknown}`, this.baseUrl, detail, true);
+    const detail = `${failure.kind} ${failure.code}`.trim();
+    const purpose = `to ${operationLabel[operation]}`;
+    if (failure.kind === 'timeout') {
+      return new GatewayUnreachableError(`The gateway at ${this.baseUrl} did not answer in time ${purpose}.${ranUnknown}`, this.baseUrl, detail, true);
     }
-    const neverConnected = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT|ERR_TLS_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|CERT_)/.test(code);
-    const runState = operation !== 'exec' ? '' : neverConnected ? ' Nothing was sent, so nothing ran.' : ranUnknown;
+    if (failure.kind === 'tooLarge') {
+      return new GatewayAnswerError(`The gateway's answer ${purpose} was too large; stopped reading it.${ranUnknown}`, operation, detail);
+    }
+    const runState = operation !== 'exec' ? '' : failure.maybeSent ? ranUnknown : ' Nothing was sent, so nothing ran.';
     return new GatewayUnreachableError(
-      `Could not reach the gateway at ${this.baseUrl} (${code || 'network error'}). Check "hoop.gatewayUrl" and your network.${runState}`,
+      `Could not reach the gateway at ${this.baseUrl} ${purpose} (${failure.code || 'network error'}). Check "hoop.gatewayUrl" and your network.${runState}`,
       this.baseUrl,
       detail,
     );
   }
-}
-
-function isJson(contentType: string): boolean {
-  return /\bjson\b/i.test(contentType);
 }
 
 function parseJson(text: string): unknown {

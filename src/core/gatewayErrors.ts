@@ -1,16 +1,36 @@
 import { GatewayHttpError } from './errors';
 
-export type GatewayOperation = 'exec' | 'listConnections' | 'listRunbooks' | 'detectRoute';
+export type GatewayOperation =
+  | 'exec'
+  | 'listConnections'
+  | 'listRunbooks'
+  | 'detectRoute'
+  | 'serverInfo'
+  | 'publicServerInfo'
+  | 'userInfo'
+  | 'loginUrl'
+  | 'localLogin';
 
-const operationLabel: Record<GatewayOperation, string> = {
+export const operationLabel: Record<GatewayOperation, string> = {
   exec: 'run the runbook',
   listConnections: 'list connections',
   listRunbooks: 'list runbooks',
-  detectRoute: 'reach the runbooks API',
+  detectRoute: "read the gateway's version (to choose its runbooks API)",
+  serverInfo: "read the gateway's server information",
+  publicServerInfo: 'learn how to sign in to the gateway',
+  userInfo: 'read your hoop user',
+  loginUrl: "get the identity provider's sign-in address",
+  localLogin: 'sign in',
 };
 
 /** What the user should do next, from the status and hoop's `{"message"}` text (hoop-gateway.md §1.3). */
-export function nextStepFor(status: number, gatewayMessage: string): string {
+export function nextStepFor(status: number, gatewayMessage: string, operation?: GatewayOperation): string {
+  if (operation === 'localLogin' && (status === 401 || status === 404)) {
+    return 'Check the email and password and sign in again.';
+  }
+  if (operation === 'loginUrl' && status === 403) {
+    return "The gateway has no identity provider configured for this sign-in method: ask a hoop admin, or sign in with an API key.";
+  }
   if (status === 401) {
     return 'Set a valid API key or token with "Hoop: Set API Key or Token".';
   }
@@ -50,6 +70,6 @@ export function nextStepFor(status: number, gatewayMessage: string): string {
 
 export function gatewayHttpError(status: number, gatewayMessage: string, route: string, operation: GatewayOperation): GatewayHttpError {
   const nothingRan = operation === 'exec' ? ' Nothing ran.' : '';
-  const message = `Could not ${operationLabel[operation]}: the gateway answered ${status}${gatewayMessage ? ` "${gatewayMessage}"` : ''}.${nothingRan} ${nextStepFor(status, gatewayMessage)}`;
+  const message = `Could not ${operationLabel[operation]}: the gateway answered ${status}${gatewayMessage ? ` "${gatewayMessage}"` : ''}.${nothingRan} ${nextStepFor(status, gatewayMessage, operation)}`;
   return new GatewayHttpError(message, status, gatewayMessage, route);
 }

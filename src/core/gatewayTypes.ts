@@ -66,3 +66,32 @@ export interface RunbookListResponse {
   /** Legacy: the commit of the one repository. */
   commit?: string;
 }
+
+/** `GET /api/publicserverinfo` (no auth, §4.2). */
+export interface PublicServerInfo {
+  auth_method: 'local' | 'oidc' | 'saml' | (string & {});
+  setup_required?: boolean;
+}
+
+/** `GET /api/serverinfo`: the fields this extension reads (§4.6). */
+export interface ServerInfo {
+  version: string;
+  commit_sha?: string;
+  api_url?: string;
+  grpc_url?: string;
+  auth_method?: string;
+  tenancy_type?: string;
+}
+
+/** `GET /api/userinfo`: the fields this extension reads (§4.6). */
+export interface UserInfo {
+  id: string;
+  email: string;
+  name?: string;
+  status?: string;
+  role?: 'admin' | 'standard' | 'auditor' | 'unregistered' | (string & {});
+  groups: string[];
+  org_id?: string;
+  org_name?: string;
+  tenancy_type?: string;
+}

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { authHeaders, execBodyFor, execPath, isLegacyApiKey } from '../../src/core/gatewayClient';
+import { authHeaders, execBodyFor, execPath, isLegacyApiKey, routeForVersion } from '../../src/core/gatewayClient';
 import { nextStepFor } from '../../src/core/gatewayErrors';
 import { buildExecBody, secretValuesOf, type RunRequest } from '../../src/core/runRequest';
 
@@ -69,5 +69,17 @@ describe('gateway error next steps', () => {
     assert.match(nextStepFor(404, 'runbook file ops/x.runbook.sh not found on git repo'), /commit and push/);
     assert.match(nextStepFor(422, 'missing required metadata field: ticket'), /"ticket"/);
     assert.match(nextStepFor(500, 'failed cloning runbook repository'), /gateway failed on its side/);
+  });
+});
+
+describe('API route from the gateway version', () => {
+  it('uses V2 from 1.43.1 on, comparing numbers not text', () => {
+    assert.equal(routeForVersion('1.43.0').route, 'legacy');
+    assert.equal(routeForVersion('1.9.99').route, 'legacy');
+    assert.equal(routeForVersion('1.43.1').route, 'v2');
+    assert.equal(routeForVersion('v1.100.0').route, 'v2');
+    assert.equal(routeForVersion('2.0.0').route, 'v2');
+    assert.equal(routeForVersion('1.43.1').note, undefined);
+    assert.match(routeForVersion('unknown').note ?? '', /not a release number/);
   });
 });
