@@ -93,6 +93,11 @@ export class GatewayAnswerError extends HoopError {
   }
 }
 
+/** The gateway has no live output stream for sessions (before ~1.63), or it closed early: follow the session by polling instead. */
+export class StreamUnavailableError extends HoopError {
+  readonly code = 'stream-unavailable';
+}
+
 /** No HTTP answer at all: DNS, refused connection, TLS, or the client timeout. Whether exec ran is unknown. */
 export class GatewayUnreachableError extends HoopError {
   readonly code = 'gateway-unreachable';

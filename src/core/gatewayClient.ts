@@ -1,9 +1,23 @@
 import type { Dispatcher } from 'undici';
-import { CancelledError, GatewayAnswerError, GatewayHttpError, GatewayUnreachableError } from './errors';
-import { gatewayHttpError, operationLabel, type GatewayOperation } from './gatewayErrors';
-import type { ExecRequestBody, ExecResponseBody, GatewayConnection, PublicServerInfo, RunbookListResponse, ServerInfo, UserInfo } from './gatewayTypes';
+import { CancelledError, GatewayAnswerError, GatewayHttpError, GatewayUnreachableError, StreamUnavailableError } from './errors';
+import { gatewayHttpError, operationLabel, startsRun, type GatewayOperation } from './gatewayErrors';
+import { parseJiraTemplate, parseReview, parseSession } from './gatewaySessions';
+import type {
+  ExecRequestBody,
+  ExecResponseBody,
+  GatewayConnection,
+  GatewayReview,
+  GatewaySession,
+  JiraIssueTemplate,
+  PublicServerInfo,
+  RunbookListResponse,
+  ServerInfo,
+  SessionStreamEvent,
+  UserInfo,
+} from './gatewayTypes';
 import { ShapeReader } from './http/shape';
-import { sendHttp, TransportFailure } from './http/transport';
+import { readSse } from './http/sse';
+import { openHttpStream, sendHttp, TransportFailure } from './http/transport';
 
 export type ApiRoute = 'v2' | 'legacy';
 
@@ -44,6 +58,8 @@ const execAnswerMaxBytes = 2 * 110 * 1024 * 1024 + 64 * 1024;
 const readAnswerMaxBytes = 32 * 1024 * 1024;
 /** `/api/runbooks` exists from 1.43.1 (§0.2, §4.6). */
 const firstV2Version = [1, 43, 1] as const;
+/** hoop sends a keepalive comment every 30 s on the session stream (§1.6). */
+const streamIdleTimeoutMs = 75_000;
 
 /** Legacy static keys (`xapi-…` or `<uuid>|…`) also go as `Api-Key`, like hoop's CLI (§4.3). */
 export function isLegacyApiKey(token: string): boolean {
@@ -67,7 +83,7 @@ export function execBodyFor(route: ApiRoute, body: ExecRequestBody): ExecRequest
   if (route === 'v2') {
     return body;
   }
-  const { connection_name: _connection, repository: _repository, ...legacy } = body;
+  const { connection_name: _connection, repository: _repository, correlation_id: _correlation, ...legacy } = body;
   return legacy;
 }
 
@@ -92,6 +108,10 @@ interface RawResponse {
   text: string;
 }
 
+function sessionPath(sessionId: string, suffix = ''): string {
+  return `/api/sessions/${encodeURIComponent(sessionId)}${suffix}`;
+}
+
 interface SendOptions {
   operation: GatewayOperation;
   body?: unknown;
@@ -99,6 +119,8 @@ interface SendOptions {
   authenticated?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Default application/json. */
+  accept?: string;
 }
 
 export class GatewayClient {
@@ -189,15 +211,115 @@ export class GatewayClient {
 
   /** Exec is not idempotent: this sends exactly one request and never retries. */
   async exec(route: ApiRoute, body: ExecRequestBody, signal?: AbortSignal): Promise<ExecResult> {
-    const path = execPath(route, body.connection_name ?? '');
+    return this.startRun(execPath(route, body.connection_name ?? ''), 'exec', execBodyFor(route, body), signal);
+  }
+
+  /** Runs an approved review's stored script (§1.5, no body). Like exec: one request, never retried. */
+  async execReviewedSession(sessionId: string, signal?: AbortSignal): Promise<ExecResult> {
+    return this.startRun(sessionPath(sessionId, '/exec'), 'execReviewed', undefined, signal);
+  }
+
+  /** The V2 session created for an exec body's `correlation_id` (§1.9); undefined until the gateway has it. */
+  async findSessionByCorrelationId(correlationId: string, signal?: AbortSignal): Promise<GatewaySession | undefined> {
+    const path = `/api/sessions?correlation_id=${encodeURIComponent(correlationId)}&limit=1`;
+    const shape = new ShapeReader('GET /api/sessions');
+    const body = shape.object(await this.getJson(path, { operation: 'findSession' }, signal));
+    const sessions = shape.list(body.data, 'data', (entry, entryPath) => parseSession(shape, entry, entryPath));
+    // A gateway older than the correlation_id filter ignores it and lists other sessions.
+    return sessions.find((session) => session.correlation_id === correlationId);
+  }
+
+  /** `withOutput` asks for the decoded output (`expand=event_stream&event_stream=utf8`), owner, admin or auditor only (§1.6). */
+  async getSession(sessionId: string, options: { withOutput?: boolean } = {}, signal?: AbortSignal): Promise<GatewaySession> {
+    const path = sessionPath(sessionId, options.withOutput ? '?expand=event_stream&event_stream=utf8' : '');
+    const json = await this.getJson(path, { operation: 'getSession', maxBytes: execAnswerMaxBytes }, signal);
+    return parseSession(new ShapeReader('GET /api/sessions/{id}'), json);
+  }
+
+  /**
+   * The session's live output (SSE, ~1.63+, §1.6): from now on, no catch-up; `end` when it is done.
+   * Throws StreamUnavailableError when the gateway has no such route or the stream closes early.
+   */
+  async *streamSessionOutput(sessionId: string, signal: AbortSignal): AsyncIterable<SessionStreamEvent> {
+    const path = sessionPath(sessionId, '/stream');
+    const stream = await this.openStream(path, signal);
+    const decoders = { o: new TextDecoder('utf-8'), e: new TextDecoder('utf-8'), i: new TextDecoder('utf-8') };
+    const shape = new ShapeReader(`GET /api/sessions/{id}/stream`);
+    try {
+      for await (const message of readSse(stream.chunks)) {
+        if (message.event === 'session_end') {
+          for (const [name, decoder] of Object.entries(decoders)) {
+            const rest = decoder.decode();
+            if (rest) {
+              yield { kind: 'output', stream: name as keyof typeof decoders, text: rest };
+            }
+          }
+          yield { kind: 'end' };
+          return;
+        }
+        if (message.event !== 'event') {
+          continue;
+        }
+        const event = shape.object(parseJson(message.data), 'event data');
+        const type = shape.string(event.type, 'type');
+        if (type !== 'o' && type !== 'e' && type !== 'i') {
+          continue;
+        }
+        // One decoder per stream keeps a character split across two events whole.
+        const text = decoders[type].decode(Buffer.from(shape.string(event.payload, 'payload'), 'base64'), { stream: true });
+        if (text) {
+          yield { kind: 'output', stream: type, text };
+        }
+      }
+    } catch (error) {
+      if (error instanceof GatewayAnswerError) {
+        throw error;
+      }
+      throw this.transportError(error, 'streamSession', signal);
+    }
+    throw new StreamUnavailableError("The gateway closed the session's live output before the session ended; following it by polling instead.");
+  }
+
+  /** `GET /api/sessions/{id}/result/stream` (~1.50+): the decoded output as text (§1.6). */
+  async readSessionResult(sessionId: string, signal?: AbortSignal): Promise<string> {
+    const path = sessionPath(sessionId, '/result/stream');
+    const response = await this.send('GET', path, { operation: 'readResult', accept: 'text/plain', maxBytes: execAnswerMaxBytes }, signal);
+    if (response.status !== 200) {
+      throw this.httpError(response, path, 'readResult');
+    }
+    return response.text;
+  }
+
+  /** `POST /api/sessions/{id}/kill` answers 204 (§1.6). */
+  async killSession(sessionId: string, signal?: AbortSignal): Promise<void> {
+    const path = sessionPath(sessionId, '/kill');
+    const response = await this.send('POST', path, { operation: 'killSession' }, signal);
+    if (response.status < 200 || response.status >= 300) {
+      throw this.httpError(response, path, 'killSession');
+    }
+  }
+
+  /** `GET /api/reviews/{id}`: the review's own id or its session id (§1.5). */
+  async getReview(idOrSessionId: string, signal?: AbortSignal): Promise<GatewayReview> {
+    const json = await this.getJson(`/api/reviews/${encodeURIComponent(idOrSessionId)}`, { operation: 'getReview' }, signal);
+    return parseReview(new ShapeReader('GET /api/reviews/{id}'), json);
+  }
+
+  /** The Jira issue template of a connection (`jira_issue_template_id`, §1.8). */
+  async jiraIssueTemplate(id: string, signal?: AbortSignal): Promise<JiraIssueTemplate> {
+    const json = await this.getJson(`/api/integrations/jira/issuetemplates/${encodeURIComponent(id)}`, { operation: 'jiraTemplate' }, signal);
+    return parseJiraTemplate(new ShapeReader('GET /api/integrations/jira/issuetemplates/{id}'), json);
+  }
+
+  private async startRun(path: string, operation: GatewayOperation, body: unknown, signal: AbortSignal | undefined): Promise<ExecResult> {
     const response = await this.send(
       'POST',
       path,
-      { operation: 'exec', body: execBodyFor(route, body), timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: execAnswerMaxBytes },
+      { operation, body, timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: execAnswerMaxBytes },
       signal,
     );
     if (response.status !== 200 && response.status !== 202) {
-      throw this.httpError(response, path, 'exec');
+      throw this.httpError(response, path, operation);
     }
     const parsed = parseJson(response.text);
     if (!parsed || typeof parsed !== 'object') {
@@ -209,6 +331,35 @@ export class GatewayClient {
       );
     }
     return { status: response.status, body: parsed as ExecResponseBody };
+  }
+
+  private async openStream(path: string, signal: AbortSignal) {
+    try {
+      const stream = await openHttpStream({
+        url: this.baseUrl + path,
+        method: 'GET',
+        headers: this.headers({ operation: 'streamSession', accept: 'text/event-stream' }),
+        signal,
+        timeoutMs: this.options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+        idleTimeoutMs: streamIdleTimeoutMs,
+        dispatcher: this.options.dispatcher,
+      });
+      this.adoptNewToken(stream.headers['x-new-access-token']);
+      const contentType = stream.headers['content-type'] ?? '';
+      if (stream.status === 200 && /^text\/event-stream\b/i.test(contentType)) {
+        return stream;
+      }
+      const response = { status: stream.status, headers: stream.headers, text: await stream.text(readAnswerMaxBytes) };
+      if ((stream.status === 404 && !/\bjson\b/i.test(contentType)) || stream.status === 200) {
+        throw new StreamUnavailableError(`The gateway has no live output stream for sessions (it answered ${stream.status} ${contentType || 'without a content type'}); following the session by polling instead.`);
+      }
+      throw this.httpError(response, path, 'streamSession');
+    } catch (error) {
+      if (error instanceof GatewayHttpError || error instanceof StreamUnavailableError) {
+        throw error;
+      }
+      throw this.transportError(error, 'streamSession', signal);
+    }
   }
 
   private async readServerInfo(operation: GatewayOperation, signal?: AbortSignal): Promise<ServerInfo> {
@@ -247,18 +398,11 @@ export class GatewayClient {
   }
 
   private async send(method: 'GET' | 'POST', path: string, options: SendOptions, signal: AbortSignal | undefined): Promise<RawResponse> {
-    const token = options.authenticated === false ? undefined : this.token;
     try {
       const response = await sendHttp({
         url: this.baseUrl + path,
         method,
-        headers: {
-          accept: 'application/json',
-          'accept-encoding': 'identity',
-          'user-agent': this.options.userAgent ?? 'hoop-runbooks-vscode',
-          ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token ? authHeaders(token) : {}),
-        },
+        headers: this.headers(options),
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal,
         timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? defaultRequestTimeoutMs,
@@ -272,6 +416,17 @@ export class GatewayClient {
     }
   }
 
+  private headers(options: SendOptions): Record<string, string> {
+    const token = options.authenticated === false ? undefined : this.token;
+    return {
+      accept: options.accept ?? 'application/json',
+      'accept-encoding': 'identity',
+      'user-agent': this.options.userAgent ?? 'hoop-runbooks-vscode',
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? authHeaders(token) : {}),
+    };
+  }
+
   /** §4.1: the gateway served the request with a refreshed token; use it from now on. */
   private adoptNewToken(newToken: string | undefined): void {
     if (newToken && newToken !== this.token) {
@@ -282,9 +437,9 @@ export class GatewayClient {
 
   private transportError(error: unknown, operation: GatewayOperation, signal: AbortSignal | undefined): Error {
     const failure = error instanceof TransportFailure ? error : new TransportFailure('network', '', true);
-    const ranUnknown = operation === 'exec' ? ` The runbook may still run on the gateway: check ${this.baseUrl}/sessions.` : '';
+    const ranUnknown = startsRun(operation) ? ` The runbook may still run on the gateway: check ${this.baseUrl}/sessions.` : '';
     if (failure.kind === 'cancelled' || signal?.aborted) {
-      return operation === 'exec' ? new CancelledError(`Stopped waiting for the gateway.${ranUnknown}`, false) : new CancelledError();
+      return startsRun(operation) ? new CancelledError(`Stopped waiting for the gateway.${ranUnknown}`, false) : new CancelledError();
     }
     const detail = `${failure.kind} ${failure.code}`.trim();
     const purpose = `to ${operationLabel[operation]}`;
@@ -294,7 +449,7 @@ export class GatewayClient {
     if (failure.kind === 'tooLarge') {
       return new GatewayAnswerError(`The gateway's answer ${purpose} was too large; stopped reading it.${ranUnknown}`, operation, detail);
     }
-    const runState = operation !== 'exec' ? '' : failure.maybeSent ? ranUnknown : ' Nothing was sent, so nothing ran.';
+    const runState = !startsRun(operation) ? '' : failure.maybeSent ? ranUnknown : ' Nothing was sent, so nothing ran.';
     return new GatewayUnreachableError(
       `Could not reach the gateway at ${this.baseUrl} ${purpose} (${failure.code || 'network error'}). Check "hoop.gatewayUrl" and your network.${runState}`,
       this.baseUrl,

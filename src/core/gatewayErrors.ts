@@ -9,7 +9,15 @@ export type GatewayOperation =
   | 'publicServerInfo'
   | 'userInfo'
   | 'loginUrl'
-  | 'localLogin';
+  | 'localLogin'
+  | 'findSession'
+  | 'getSession'
+  | 'streamSession'
+  | 'readResult'
+  | 'killSession'
+  | 'execReviewed'
+  | 'getReview'
+  | 'jiraTemplate';
 
 export const operationLabel: Record<GatewayOperation, string> = {
   exec: 'run the runbook',
@@ -21,12 +29,52 @@ export const operationLabel: Record<GatewayOperation, string> = {
   userInfo: 'read your hoop user',
   loginUrl: "get the identity provider's sign-in address",
   localLogin: 'sign in',
+  findSession: "find the run's session",
+  getSession: 'read the session',
+  streamSession: "follow the session's output",
+  readResult: "read the session's output",
+  killSession: 'stop the session',
+  execReviewed: 'run the approved session',
+  getReview: 'read the review',
+  jiraTemplate: "read the connection's Jira issue template",
 };
+
+/** Operations that start a run: an error answer from hoop before the session runs proves nothing ran. */
+export function startsRun(operation: GatewayOperation): boolean {
+  return operation === 'exec' || operation === 'execReviewed';
+}
+
+/** `POST /api/sessions/{id}/exec` refusals (§1.5), in the user's terms. */
+function reviewedExecStep(status: number, gatewayMessage: string): string | undefined {
+  if (status === 403 && gatewayMessage === 'review not approved or already executed') {
+    return 'The review is not approved yet, or this approval was already used: an approved run executes once.';
+  }
+  if (status === 403 && /outside the time window/.test(gatewayMessage)) {
+    return 'The approval only allows running inside that time window: run it again then.';
+  }
+  if (status === 403) {
+    return 'Only the user who requested the run, an admin or an auditor can execute it.';
+  }
+  if (status === 409) {
+    return 'The approved run is already being executed: follow it on its session page.';
+  }
+  if (status === 404) {
+    return 'The session or its review no longer exists on the gateway: check the session id.';
+  }
+  return undefined;
+}
 
 /** What the user should do next, from the status and hoop's `{"message"}` text (hoop-gateway.md §1.3). */
 export function nextStepFor(status: number, gatewayMessage: string, operation?: GatewayOperation): string {
   if (operation === 'localLogin' && (status === 401 || status === 404)) {
     return 'Check the email and password and sign in again.';
+  }
+  const reviewed = operation === 'execReviewed' ? reviewedExecStep(status, gatewayMessage) : undefined;
+  if (reviewed) {
+    return reviewed;
+  }
+  if (operation === 'killSession' && status === 404) {
+    return 'Only the user who started the run or an admin can stop it, and the session must exist.';
   }
   if (operation === 'loginUrl' && status === 403) {
     return "The gateway has no identity provider configured for this sign-in method: ask a hoop admin, or sign in with an API key.";
@@ -69,7 +117,7 @@ export function nextStepFor(status: number, gatewayMessage: string, operation?: 
 }
 
 export function gatewayHttpError(status: number, gatewayMessage: string, route: string, operation: GatewayOperation): GatewayHttpError {
-  const nothingRan = operation === 'exec' ? ' Nothing ran.' : '';
+  const nothingRan = startsRun(operation) ? ' Nothing ran.' : '';
   const message = `Could not ${operationLabel[operation]}: the gateway answered ${status}${gatewayMessage ? ` "${gatewayMessage}"` : ''}.${nothingRan} ${nextStepFor(status, gatewayMessage, operation)}`;
   return new GatewayHttpError(message, status, gatewayMessage, route);
 }

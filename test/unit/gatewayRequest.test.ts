@@ -37,10 +37,20 @@ describe('exec request building', () => {
     });
   });
 
-  it('drops connection_name and repository on the legacy route, which takes the connection from its path', () => {
-    const legacy = execBodyFor('legacy', buildExecBody(run));
+  it('carries correlation_id, session_batch_id and jira_fields only when the run has them', () => {
+    const body = buildExecBody({ ...run, correlationId: 'run-1', sessionBatchId: 'batch-1', jiraFields: { customfield_1: 'why' } });
+    assert.equal(body.correlation_id, 'run-1');
+    assert.equal(body.session_batch_id, 'batch-1');
+    assert.deepEqual(body.jira_fields, { customfield_1: 'why' });
+    assert.equal('correlation_id' in buildExecBody(run), false);
+  });
+
+  it('drops connection_name, repository and correlation_id on the legacy route, which takes the connection from its path', () => {
+    const legacy = execBodyFor('legacy', buildExecBody({ ...run, correlationId: 'run-1', sessionBatchId: 'batch-1' }));
     assert.equal('connection_name' in legacy, false);
     assert.equal('repository' in legacy, false);
+    assert.equal('correlation_id' in legacy, false);
+    assert.equal(legacy.session_batch_id, 'batch-1');
     assert.equal(execPath('legacy', 'pg prod'), '/api/plugins/runbooks/connections/pg%20prod/exec');
     assert.equal(execPath('v2', 'pg prod'), '/api/runbooks/exec');
   });

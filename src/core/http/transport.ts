@@ -44,48 +44,142 @@ export function isNotSentCode(code: string): boolean {
 }
 
 export async function sendHttp(request: HttpRequest): Promise<HttpAnswer> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), request.timeoutMs);
-  const signals = request.signal ? [request.signal, deadline.signal] : [deadline.signal];
-  const signal = AbortSignal.any(signals);
+  const deadline = new Deadline(request.timeoutMs);
   let status: number | undefined;
   try {
-    // Loaded on first use: undici is most of the bundle, and activation should not pay for it.
-    const { request: undiciRequest } = await import('undici');
-    const response = await undiciRequest(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal,
-      dispatcher: request.dispatcher,
-    });
-    status = response.statusCode;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > request.maxBytes) {
-        response.body.destroy();
-        throw new TransportFailure('tooLarge', '', true, status);
-      }
-      chunks.push(chunk);
-    }
-    return { status, headers: flattenHeaders(response.headers), text: Buffer.concat(chunks).toString('utf8') };
+    const response = await open(request, deadline);
+    status = response.status;
+    return { status, headers: response.headers, text: await readCapped(response.chunks, request.maxBytes, status) };
   } catch (error) {
-    if (error instanceof TransportFailure) {
-      throw error;
-    }
-    const code = errorCode(error);
-    if (request.signal?.aborted) {
-      throw new TransportFailure('cancelled', code, true, status);
-    }
-    if (deadline.signal.aborted) {
-      throw new TransportFailure('timeout', code, true, status);
-    }
-    throw new TransportFailure('network', code, !isNotSentCode(code), status);
+    throw classify(error, request.signal, deadline, status);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
+}
+
+export interface HttpStream {
+  status: number;
+  headers: Record<string, string>;
+  /** Ends with a TransportFailure when no byte arrives for `idleTimeoutMs`, or on cancellation. */
+  chunks: AsyncIterable<Buffer>;
+  /** Reads a (small) whole body, e.g. an error answer. */
+  text(maxBytes: number): Promise<string>;
+}
+
+/** For long answers such as server-sent events: `timeoutMs` bounds the wait for headers, then each silence. */
+export async function openHttpStream(request: Omit<HttpRequest, 'maxBytes'> & { idleTimeoutMs: number }): Promise<HttpStream> {
+  const deadline = new Deadline(request.timeoutMs);
+  let response: OpenResponse;
+  try {
+    response = await open(request, deadline);
+  } catch (error) {
+    deadline.clear();
+    throw classify(error, request.signal, deadline, undefined);
+  }
+  const { status, headers, chunks } = response;
+  async function* guarded(): AsyncGenerator<Buffer> {
+    try {
+      deadline.restart(request.idleTimeoutMs);
+      for await (const chunk of chunks) {
+        deadline.restart(request.idleTimeoutMs);
+        yield chunk;
+      }
+    } catch (error) {
+      throw classify(error, request.signal, deadline, status);
+    } finally {
+      deadline.clear();
+      response.destroy();
+    }
+  }
+  return {
+    status,
+    headers,
+    chunks: guarded(),
+    text: async (maxBytes) => {
+      try {
+        return await readCapped(chunks, maxBytes, status);
+      } catch (error) {
+        throw classify(error, request.signal, deadline, status);
+      } finally {
+        deadline.clear();
+      }
+    },
+  };
+}
+
+interface OpenResponse {
+  status: number;
+  headers: Record<string, string>;
+  chunks: AsyncIterable<Buffer>;
+  destroy(): void;
+}
+
+/** One timer that aborts the request; restartable for idle timeouts. */
+class Deadline {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout;
+  constructor(ms: number) {
+    this.timer = setTimeout(() => this.controller.abort(), ms);
+  }
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+  get expired(): boolean {
+    return this.controller.signal.aborted;
+  }
+  restart(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.controller.abort(), ms);
+  }
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+async function open(request: Omit<HttpRequest, 'maxBytes'>, deadline: Deadline): Promise<OpenResponse> {
+  const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
+  // Loaded on first use: undici is most of the bundle, and activation should not pay for it.
+  const { request: undiciRequest } = await import('undici');
+  const response = await undiciRequest(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal,
+    dispatcher: request.dispatcher,
+  });
+  return {
+    status: response.statusCode,
+    headers: flattenHeaders(response.headers),
+    chunks: response.body as AsyncIterable<Buffer>,
+    destroy: () => response.body.destroy(),
+  };
+}
+
+async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      throw new TransportFailure('tooLarge', '', true, status);
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function classify(error: unknown, signal: AbortSignal | undefined, deadline: Deadline, status: number | undefined): TransportFailure {
+  if (error instanceof TransportFailure) {
+    return error;
+  }
+  const code = errorCode(error);
+  if (signal?.aborted) {
+    return new TransportFailure('cancelled', code, true, status);
+  }
+  if (deadline.expired) {
+    return new TransportFailure('timeout', code, true, status);
+  }
+  return new TransportFailure('network', code, status !== undefined || !isNotSentCode(code), status);
 }
 
 export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
