@@ -10,6 +10,7 @@ const outcomeIcon: Record<RunOutcome['kind'], string> = {
   aiReview: '$(eye)',
   blocked: '$(circle-slash)',
   running: '$(clock)',
+  unknown: '$(question)',
 };
 
 /** One status bar item: a spinner while a runbook runs (click cancels), then its result (click shows the transcript). */

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { CancelledError, GatewayAnswerError, GatewayHttpError, GatewayUnreachableError, StreamUnavailableError } from './errors';
-import { gatewayHttpError, operationLabel, startsRun, type GatewayOperation } from './gatewayErrors';
+import { GatewayAnswerError, GatewayHttpError, RejectedTokenError, RunStateUnknownError, StreamUnavailableError } from './errors';
+import { errorForAnswer, errorForTransport, type GatewayOperation, type RequestContext } from './gatewayErrors';
+import { parseConnections, parseRunbookListing } from './gatewayListings';
 import { parseJiraTemplate, parseReview, parseSession } from './gatewaySessions';
 import type {
   ExecRequestBody,
-  ExecResponseBody,
   GatewayConnection,
   GatewayReview,
   GatewaySession,
@@ -17,6 +18,7 @@ import type {
 } from './gatewayTypes';
 import { ShapeReader } from './http/shape';
 import { readSse } from './http/sse';
+import type { RawResponse } from './http/answer';
 import { openHttpStream, sendHttp, TransportFailure } from './http/transport';
 
 export type ApiRoute = 'v2' | 'legacy';
@@ -36,9 +38,13 @@ export interface GatewayClientOptions {
   dispatcher?: Dispatcher;
 }
 
+/** A 200 or 202 answer to a run, not yet checked: `interpretExecResponse` decides what it means. */
 export interface ExecResult {
   status: number;
-  body: ExecResponseBody;
+  /** The parsed JSON, or undefined when the body is not JSON. */
+  body: unknown;
+  /** The body as received, for the log when it cannot be understood. */
+  text: string;
 }
 
 /** Which exec API to use, and why (`note` says when the version could not be read). */
@@ -102,10 +108,14 @@ export function routeForVersion(version: string): RouteDetection {
   return { route: 'v2', version };
 }
 
-interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
+/**
+ * Tokens a gateway answered 401 to, across clients (a new client may be built with the same stored token):
+ * a run is never sent again with one. Hashed, so no token is kept in memory beyond its client.
+ */
+const rejectedTokens = new Set<string>();
+
+function tokenKey(gatewayUrl: string, token: string): string {
+  return createHash('sha256').update(`${gatewayUrl}\n${token}`).digest('hex');
 }
 
 function sessionPath(sessionId: string, suffix = ''): string {
@@ -121,6 +131,8 @@ interface SendOptions {
   maxBytes?: number;
   /** Default application/json. */
   accept?: string;
+  /** The run's correlation_id, named in errors that leave the run's fate unknown. */
+  correlationId?: string;
 }
 
 export class GatewayClient {
@@ -134,6 +146,11 @@ export class GatewayClient {
 
   get gatewayUrl(): string {
     return this.baseUrl;
+  }
+
+  /** True once the gateway answered 401 to this client's current token (until a request with it succeeds). */
+  get tokenRejected(): boolean {
+    return this.token !== undefined && rejectedTokens.has(tokenKey(this.baseUrl, this.token));
   }
 
   /** `GET /api/publicserverinfo`, unauthenticated: how users sign in (§4.2). */
@@ -158,9 +175,10 @@ export class GatewayClient {
   /** Local auth: the JWT comes in the `Token` response header (§4.2). */
   async localLogin(email: string, password: string, signal?: AbortSignal): Promise<string> {
     const route = '/api/localauth/login';
-    const response = await this.send('POST', route, { operation: 'localLogin', body: { email, password }, authenticated: false }, signal);
+    const options: SendOptions = { operation: 'localLogin', body: { email, password }, authenticated: false };
+    const response = await this.send('POST', route, options, signal);
     if (response.status < 200 || response.status >= 300) {
-      throw this.httpError(response, route, 'localLogin');
+      throw this.answerError(response, route, options);
     }
     const token = response.headers.token;
     if (!token) {
@@ -200,23 +218,29 @@ export class GatewayClient {
   }
 
   async listConnections(signal?: AbortSignal): Promise<GatewayConnection[]> {
-    const body = await this.getJson<GatewayConnection[] | { data?: GatewayConnection[] }>('/api/connections', { operation: 'listConnections' }, signal);
-    return Array.isArray(body) ? body : body.data ?? [];
+    const json = await this.getJson('/api/connections', { operation: 'listConnections' }, signal);
+    return parseConnections(new ShapeReader('GET /api/connections'), json);
   }
 
   async listRunbooks(route: ApiRoute, signal?: AbortSignal): Promise<RunbookListResponse> {
     const path = route === 'v2' ? '/api/runbooks?list_connections=true' : '/api/plugins/runbooks/templates';
-    return this.getJson<RunbookListResponse>(path, { operation: 'listRunbooks' }, signal);
+    const json = await this.getJson(path, { operation: 'listRunbooks' }, signal);
+    return parseRunbookListing(new ShapeReader(`GET ${path.split('?')[0]}`), json);
   }
 
-  /** Exec is not idempotent: this sends exactly one request and never retries. */
+  /**
+   * Exec is not idempotent: this sends exactly one request and never retries, and never with a token the
+   * gateway already rejected. A GatewayHttpError from here proves nothing ran; RunStateUnknownError says it may have.
+   */
   async exec(route: ApiRoute, body: ExecRequestBody, signal?: AbortSignal): Promise<ExecResult> {
-    return this.startRun(execPath(route, body.connection_name ?? ''), 'exec', execBodyFor(route, body), signal);
+    const path = execPath(route, body.connection_name ?? '');
+    const sent = execBodyFor(route, body);
+    return this.startRun(path, { operation: 'exec', body: sent, correlationId: sent.correlation_id }, signal);
   }
 
   /** Runs an approved review's stored script (§1.5, no body). Like exec: one request, never retried. */
   async execReviewedSession(sessionId: string, signal?: AbortSignal): Promise<ExecResult> {
-    return this.startRun(sessionPath(sessionId, '/exec'), 'execReviewed', undefined, signal);
+    return this.startRun(sessionPath(sessionId, '/exec'), { operation: 'execReviewed' }, signal);
   }
 
   /** The V2 session created for an exec body's `correlation_id` (§1.9); undefined until the gateway has it. */
@@ -272,10 +296,7 @@ export class GatewayClient {
         }
       }
     } catch (error) {
-      if (error instanceof GatewayAnswerError) {
-        throw error;
-      }
-      throw this.transportError(error, 'streamSession', signal);
+      throw error instanceof TransportFailure ? errorForTransport(error, this.context(path, { operation: 'streamSession' })) : error;
     }
     throw new StreamUnavailableError("The gateway closed the session's live output before the session ended; following it by polling instead.");
   }
@@ -283,9 +304,10 @@ export class GatewayClient {
   /** `GET /api/sessions/{id}/result/stream` (~1.50+): the decoded output as text (§1.6). */
   async readSessionResult(sessionId: string, signal?: AbortSignal): Promise<string> {
     const path = sessionPath(sessionId, '/result/stream');
-    const response = await this.send('GET', path, { operation: 'readResult', accept: 'text/plain', maxBytes: execAnswerMaxBytes }, signal);
+    const options: SendOptions = { operation: 'readResult', accept: 'text/plain', maxBytes: execAnswerMaxBytes };
+    const response = await this.send('GET', path, options, signal);
     if (response.status !== 200) {
-      throw this.httpError(response, path, 'readResult');
+      throw this.answerError(response, path, options);
     }
     return response.text;
   }
@@ -293,9 +315,10 @@ export class GatewayClient {
   /** `POST /api/sessions/{id}/kill` answers 204 (§1.6). */
   async killSession(sessionId: string, signal?: AbortSignal): Promise<void> {
     const path = sessionPath(sessionId, '/kill');
-    const response = await this.send('POST', path, { operation: 'killSession' }, signal);
+    const options: SendOptions = { operation: 'killSession' };
+    const response = await this.send('POST', path, options, signal);
     if (response.status < 200 || response.status >= 300) {
-      throw this.httpError(response, path, 'killSession');
+      throw this.answerError(response, path, options);
     }
   }
 
@@ -311,36 +334,27 @@ export class GatewayClient {
     return parseJiraTemplate(new ShapeReader('GET /api/integrations/jira/issuetemplates/{id}'), json);
   }
 
-  private async startRun(path: string, operation: GatewayOperation, body: unknown, signal: AbortSignal | undefined): Promise<ExecResult> {
-    const response = await this.send(
-      'POST',
-      path,
-      { operation, body, timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: execAnswerMaxBytes },
-      signal,
-    );
+  private async startRun(path: string, options: Omit<SendOptions, 'timeoutMs' | 'maxBytes'>, signal: AbortSignal | undefined): Promise<ExecResult> {
+    if (this.tokenRejected) {
+      throw new RejectedTokenError(this.baseUrl);
+    }
+    const runOptions: SendOptions = { ...options, timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: execAnswerMaxBytes };
+    const response = await this.send('POST', path, runOptions, signal);
     if (response.status !== 200 && response.status !== 202) {
-      throw this.httpError(response, path, operation);
+      throw this.answerError(response, path, runOptions);
     }
-    const parsed = parseJson(response.text);
-    if (!parsed || typeof parsed !== 'object') {
-      throw new GatewayHttpError(
-        `The gateway answered ${response.status} to exec with a body that is not JSON. It may have run: check the gateway's sessions.`,
-        response.status,
-        '',
-        path,
-      );
-    }
-    return { status: response.status, body: parsed as ExecResponseBody };
+    return { status: response.status, body: parseJson(response.text), text: response.text };
   }
 
   private async openStream(path: string, signal: AbortSignal) {
+    const options: SendOptions = { operation: 'streamSession', accept: 'text/event-stream' };
     try {
       const stream = await openHttpStream({
         url: this.baseUrl + path,
         method: 'GET',
-        headers: this.headers({ operation: 'streamSession', accept: 'text/event-stream' }),
+        headers: this.headers(options),
         signal,
-        timeoutMs: this.options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+        timeoutMs: this.requestTimeout(options),
         idleTimeoutMs: streamIdleTimeoutMs,
         dispatcher: this.options.dispatcher,
       });
@@ -349,16 +363,13 @@ export class GatewayClient {
       if (stream.status === 200 && /^text\/event-stream\b/i.test(contentType)) {
         return stream;
       }
-      const response = { status: stream.status, headers: stream.headers, text: await stream.text(readAnswerMaxBytes) };
+      const response: RawResponse = { status: stream.status, headers: stream.headers, text: await stream.text(readAnswerMaxBytes) };
       if ((stream.status === 404 && !/\bjson\b/i.test(contentType)) || stream.status === 200) {
         throw new StreamUnavailableError(`The gateway has no live output stream for sessions (it answered ${stream.status} ${contentType || 'without a content type'}); following the session by polling instead.`);
       }
-      throw this.httpError(response, path, 'streamSession');
+      throw this.answerError(response, path, options);
     } catch (error) {
-      if (error instanceof GatewayHttpError || error instanceof StreamUnavailableError) {
-        throw error;
-      }
-      throw this.transportError(error, 'streamSession', signal);
+      throw error instanceof TransportFailure ? errorForTransport(error, this.context(path, options)) : error;
     }
   }
 
@@ -376,43 +387,64 @@ export class GatewayClient {
     };
   }
 
-  private async getJson<T = unknown>(path: string, options: SendOptions, signal?: AbortSignal): Promise<T> {
+  private async getJson(path: string, options: SendOptions, signal?: AbortSignal): Promise<unknown> {
     const response = await this.send('GET', path, options, signal);
     if (response.status < 200 || response.status >= 300) {
-      throw this.httpError(response, path, options.operation);
+      throw this.answerError(response, path, options);
     }
     const parsed = parseJson(response.text);
     if (parsed === undefined) {
+      const route = `GET ${path.split('?')[0]}`;
       throw new GatewayAnswerError(
-        `The gateway at ${this.baseUrl} answered GET ${path} with something that is not JSON. Check "hoop.gatewayUrl": it must be the gateway's API address.`,
-        `GET ${path}`,
+        `The gateway at ${this.baseUrl} answered ${route} with something that is not JSON${response.text.trim() === '' ? ' (an empty body)' : ''}. Check "hoop.gatewayUrl": it must be the gateway's API address.`,
+        route,
       );
     }
-    return parsed as T;
+    return parsed;
   }
 
-  private httpError(response: RawResponse, path: string, operation: GatewayOperation): GatewayHttpError {
-    const parsed = parseJson(response.text) as { message?: unknown } | undefined;
-    const message = parsed && typeof parsed.message === 'string' ? parsed.message : response.text.trim().slice(0, 200);
-    return gatewayHttpError(response.status, message, path, operation);
+  private answerError(response: RawResponse, path: string, options: SendOptions): GatewayHttpError | RunStateUnknownError {
+    return errorForAnswer(response, this.context(path, options));
+  }
+
+  private context(path: string, options: SendOptions): RequestContext {
+    return { operation: options.operation, gatewayUrl: this.baseUrl, route: path, correlationId: options.correlationId, timeoutMs: this.requestTimeout(options) };
+  }
+
+  private requestTimeout(options: SendOptions): number {
+    return options.timeoutMs ?? this.options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   }
 
   private async send(method: 'GET' | 'POST', path: string, options: SendOptions, signal: AbortSignal | undefined): Promise<RawResponse> {
+    const token = options.authenticated === false ? undefined : this.token;
+    let response: RawResponse;
     try {
-      const response = await sendHttp({
+      response = await sendHttp({
         url: this.baseUrl + path,
         method,
         headers: this.headers(options),
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal,
-        timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+        timeoutMs: this.requestTimeout(options),
         maxBytes: options.maxBytes ?? readAnswerMaxBytes,
         dispatcher: this.options.dispatcher,
       });
-      this.adoptNewToken(response.headers['x-new-access-token']);
-      return response;
     } catch (error) {
-      throw this.transportError(error, options.operation, signal);
+      throw errorForTransport(error instanceof TransportFailure ? error : new TransportFailure('network', '', true), this.context(path, options));
+    }
+    if (token !== undefined) {
+      this.noteTokenVerdict(token, response.status);
+    }
+    this.adoptNewToken(response.headers['x-new-access-token']);
+    return response;
+  }
+
+  private noteTokenVerdict(token: string, status: number): void {
+    const key = tokenKey(this.baseUrl, token);
+    if (status === 401) {
+      rejectedTokens.add(key);
+    } else if (status >= 200 && status < 300) {
+      rejectedTokens.delete(key);
     }
   }
 
@@ -433,28 +465,6 @@ export class GatewayClient {
       this.token = newToken;
       this.options.onNewToken?.(newToken);
     }
-  }
-
-  private transportError(error: unknown, operation: GatewayOperation, signal: AbortSignal | undefined): Error {
-    const failure = error instanceof TransportFailure ? error : new TransportFailure('network', '', true);
-    const ranUnknown = startsRun(operation) ? ` The runbook may still run on the gateway: check ${this.baseUrl}/sessions.` : '';
-    if (failure.kind === 'cancelled' || signal?.aborted) {
-      return startsRun(operation) ? new CancelledError(`Stopped waiting for the gateway.${ranUnknown}`, false) : new CancelledError();
-    }
-    const detail = `${failure.kind} ${failure.code}`.trim();
-    const purpose = `to ${operationLabel[operation]}`;
-    if (failure.kind === 'timeout') {
-      return new GatewayUnreachableError(`The gateway at ${this.baseUrl} did not answer in time ${purpose}.${ranUnknown}`, this.baseUrl, detail, true);
-    }
-    if (failure.kind === 'tooLarge') {
-      return new GatewayAnswerError(`The gateway's answer ${purpose} was too large; stopped reading it.${ranUnknown}`, operation, detail);
-    }
-    const runState = !startsRun(operation) ? '' : failure.maybeSent ? ranUnknown : ' Nothing was sent, so nothing ran.';
-    return new GatewayUnreachableError(
-      `Could not reach the gateway at ${this.baseUrl} ${purpose} (${failure.code || 'network error'}). Check "hoop.gatewayUrl" and your network.${runState}`,
-      this.baseUrl,
-      detail,
-    );
   }
 }
 

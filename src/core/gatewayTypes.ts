@@ -46,6 +46,8 @@ export interface GatewayConnection {
   access_mode_runbooks?: string;
   reviewers?: string[] | null;
   mandatory_metadata_fields?: string[] | null;
+  /** Set when exec on this connection creates a Jira issue (§1.8). */
+  jira_issue_template_id?: string;
 }
 
 /** As listed by the gateway; `type` may name a type newer than this extension knows. */

@@ -202,6 +202,6 @@ describe('GatewayClient against the local gateway', function () {
     const error = await client.exec('v2', buildExecBody(request('v2', { fileName: 'ops/slow.runbook.sh', parameters: {} })), controller.signal).catch((caught: unknown) => caught);
     assert.ok(error instanceof CancelledError);
     assert.equal(error.silent, false);
-    assert.match(error.message, /may still run/);
+    assert.match(error.message, /The run may still happen/);
   });
 });

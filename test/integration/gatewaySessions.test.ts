@@ -100,8 +100,8 @@ describe('GatewayClient session calls against the local gateway', function () {
     assert.equal((await client().getSession(sessionId)).status, 'ready');
 
     const ran = await client().execReviewedSession(sessionId);
-    assert.equal(ran.status, 200);
-    assert.equal(ran.body.output, 'hello world\n');
+    const ranOutcome = interpretExecResponse(ran.status, ran.body, ran.text);
+    assert.equal(ranOutcome.kind === 'succeeded' && ranOutcome.output, 'hello world\n');
     const done = await client().getSession(sessionId, { withOutput: true });
     assert.equal(done.status, 'done');
     assert.equal(done.exit_code, 0);

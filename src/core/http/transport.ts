@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface HttpRequest {
   url: string;
@@ -21,7 +22,7 @@ export interface HttpAnswer {
   text: string;
 }
 
-export type TransportFailureKind = 'cancelled' | 'timeout' | 'tooLarge' | 'network';
+export type TransportFailureKind = 'cancelled' | 'timeout' | 'tooLarge' | 'undecodable' | 'network';
 
 /** Why no whole answer arrived. `code` is Node's or undici's error code, for the message and the log. */
 export class TransportFailure extends Error {
@@ -49,7 +50,8 @@ export async function sendHttp(request: HttpRequest): Promise<HttpAnswer> {
   try {
     const response = await open(request, deadline);
     status = response.status;
-    return { status, headers: response.headers, text: await readCapped(response.chunks, request.maxBytes, status) };
+    const body = await readCapped(response.chunks, request.maxBytes, status);
+    return { status, headers: response.headers, text: decodeBody(body, response.headers['content-encoding'] ?? '', request.maxBytes, status).toString('utf8') };
   } catch (error) {
     throw classify(error, request.signal, deadline, status);
   } finally {
@@ -97,7 +99,7 @@ export async function openHttpStream(request: Omit<HttpRequest, 'maxBytes'> & { 
     chunks: guarded(),
     text: async (maxBytes) => {
       try {
-        return await readCapped(chunks, maxBytes, status);
+        return (await readCapped(chunks, maxBytes, status)).toString('utf8');
       } catch (error) {
         throw classify(error, request.signal, deadline, status);
       } finally {
@@ -155,7 +157,7 @@ async function open(request: Omit<HttpRequest, 'maxBytes'>, deadline: Deadline):
   };
 }
 
-async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number): Promise<string> {
+async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of chunks) {
@@ -165,7 +167,31 @@ async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, statu
     }
     parts.push(chunk);
   }
-  return Buffer.concat(parts).toString('utf8');
+  return Buffer.concat(parts);
+}
+
+/** We ask for `identity`; a server or proxy that compresses anyway is decoded within the same cap. */
+function decodeBody(body: Buffer, contentEncoding: string, maxBytes: number, status: number): Buffer {
+  const encoding = contentEncoding.trim().toLowerCase();
+  const decoders: Record<string, (input: Buffer, options: { maxOutputLength: number }) => Buffer> = {
+    gzip: gunzipSync,
+    'x-gzip': gunzipSync,
+    deflate: inflateSync,
+    br: brotliDecompressSync,
+  };
+  if (encoding === '' || encoding === 'identity') {
+    return body;
+  }
+  const decode = decoders[encoding];
+  if (!decode) {
+    throw new TransportFailure('undecodable', encoding, true, status);
+  }
+  try {
+    return decode(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    const code = errorCode(error);
+    throw code === 'ERR_BUFFER_TOO_LARGE' ? new TransportFailure('tooLarge', code, true, status) : new TransportFailure('undecodable', `${encoding} ${code}`.trim(), true, status);
+  }
 }
 
 function classify(error: unknown, signal: AbortSignal | undefined, deadline: Deadline, status: number | undefined): TransportFailure {
