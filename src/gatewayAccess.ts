@@ -67,8 +67,11 @@ export class GatewayAccess {
     if (known) {
       return known;
     }
-    const route = await client.detectApiRoute(signal);
-    this.logger.info(`${client.gatewayUrl} uses the ${route === 'v2' ? 'V2 runbooks API (POST /api/runbooks/exec)' : 'legacy plugin runbooks API'}.`);
+    const { route, version, note } = await client.detectApiRoute(signal);
+    if (note) {
+      this.logger.warn(note);
+    }
+    this.logger.info(`${client.gatewayUrl} (version ${version}) uses the ${route === 'v2' ? 'V2 runbooks API (POST /api/runbooks/exec)' : 'legacy plugin runbooks API'}.`);
     this.detectedRoutes.set(client.gatewayUrl, route);
     return route;
   }

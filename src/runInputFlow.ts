@@ -21,7 +21,7 @@ export interface RunInputContext {
   storedSecret: (declaration: SecretDeclaration) => Promise<string | undefined>;
   askAdHocEnvironment: boolean;
   /** The Jira issue fields the connection's issue template asks for (§1.8); none when it has no template. */
-  jiraFields: (connection: string) => Promise<JiraPromptField[]>;
+  jiraFields: (connection: string) => Promise<JiraFieldPrompt[]>;
   /** The last step: "Run x on y — 3 parameters, 1 secret" with Back (`hoop.confirmBeforeRun`). */
   confirm?: { clientArgs: string[] };
   given: {
@@ -33,12 +33,12 @@ export interface RunInputContext {
 }
 
 /** One field of a Jira issue template's `prompt_types` (hoop-gateway.md §1.8). */
-export interface JiraPromptField {
+export interface JiraFieldPrompt {
   id: string;
   label: string;
   description?: string;
   required: boolean;
-  type: 'text' | 'select' | 'datetime-local';
+  type: 'text' | 'datetime-local';
 }
 
 export interface RunInputs {
@@ -84,7 +84,7 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
   }
 
   const parameterSteps = context.specs.filter((spec) => context.given.parameters?.[spec.name] === undefined);
-  let jiraFields: JiraPromptField[] = [];
+  let jiraFields: JiraFieldPrompt[] = [];
   const countSteps = (connection: string) =>
     (context.given.connection ? 0 : 1) +
     parameterSteps.length +
@@ -191,7 +191,7 @@ function confirmStep(context: RunInputContext, inputs: RunInputs, title: () => s
   };
 }
 
-async function askJiraField(input: MultiStepInput, field: JiraPromptField, current: string, title: string): Promise<string> {
+async function askJiraField(input: MultiStepInput, field: JiraFieldPrompt, current: string, title: string): Promise<string> {
   const isDateTime = field.type === 'datetime-local';
   return input.showInputBox({
     title,

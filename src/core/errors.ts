@@ -85,6 +85,48 @@ export class GatewayHttpError extends HoopError {
   }
 }
 
+/** The gateway answered, but not in a shape hoop uses (wrong types, missing lists, not JSON). */
+export class GatewayAnswerError extends HoopError {
+  readonly code = 'gateway-answer';
+  constructor(message: string, readonly route: string, detail?: string) {
+    super(message, detail);
+  }
+}
+
+/**
+ * A run was sent, or may have been, and no answer proves what happened: a proxy's 502/503/504, an HTML 500,
+ * a broken connection, a timeout, an answer too large to read. The run may have happened: look before running again.
+ */
+export class RunStateUnknownError extends HoopError {
+  readonly code = 'run-state-unknown';
+  constructor(
+    message: string,
+    /** Where to look: the gateway's sessions page. */
+    readonly sessionsUrl: string,
+    /** The exec body's correlation_id, when it had one: it finds the run's session (§1.9). */
+    readonly correlationId: string | undefined,
+    /** The HTTP status when an answer arrived. */
+    readonly httpStatus: number | undefined,
+    detail?: string,
+    readonly timedOut = false,
+  ) {
+    super(message, detail);
+  }
+}
+
+/** The gateway rejected this token with 401 before: a run is not sent with it again (the user must sign in or set a new one). */
+export class RejectedTokenError extends HoopError {
+  readonly code = 'rejected-token';
+  constructor(readonly gatewayUrl: string) {
+    super(`Not sent: the gateway at ${gatewayUrl} already rejected this token (401), so the run was not sent with it again. Nothing ran. Set a new API key or token with "Hoop: Set API Key or Token", or sign in again.`);
+  }
+}
+
+/** The gateway has no live output stream for sessions (before ~1.63), or it closed early: follow the session by polling instead. */
+export class StreamUnavailableError extends HoopError {
+  readonly code = 'stream-unavailable';
+}
+
 /** No HTTP answer at all: DNS, refused connection, TLS, or the client timeout. Whether exec ran is unknown. */
 export class GatewayUnreachableError extends HoopError {
   readonly code = 'gateway-unreachable';

@@ -17,6 +17,12 @@ export interface RunRequest {
   envVars: EnvVarValue[];
   clientArgs: string[];
   metadata: Record<string, string>;
+  /** Fresh per run, so its session can be found before the exec answer (V2 only, §1.9). */
+  correlationId?: string;
+  /** Shared by the runs of one parallel batch. */
+  sessionBatchId?: string;
+  /** Answers to the connection's Jira issue template, keyed by `jira_field` (§1.8). */
+  jiraFields?: Record<string, string>;
 }
 
 /** Every value goes out as a JSON string: the gateway rejects numbers (hoop-gateway.md §1.2). */
@@ -30,6 +36,9 @@ export function buildExecBody(run: RunRequest): ExecRequestBody {
     env_vars: encodeEnvVars(run.envVars),
     client_args: [...run.clientArgs],
     metadata: Object.fromEntries(Object.entries(run.metadata).map(([key, value]) => [key, String(value)])),
+    ...(run.correlationId ? { correlation_id: run.correlationId } : {}),
+    ...(run.sessionBatchId ? { session_batch_id: run.sessionBatchId } : {}),
+    ...(run.jiraFields ? { jira_fields: { ...run.jiraFields } } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { isRememberable } from '../core/parameters';
 import type { RunRecipe } from '../core/run/run';
 import type { RunMemory } from '../runMemory';
 import { runbookKey } from '../runMemory';
-import { collectRunInputs, type JiraPromptField, type RunInputs } from '../runInputFlow';
+import { collectRunInputs, type JiraFieldPrompt, type RunInputs } from '../runInputFlow';
 import type { SecretStore } from '../secretStore';
 import type { PreparedRun } from './prepare';
 
@@ -26,7 +26,7 @@ export interface GivenInputs {
 export interface AskServices {
   memory: RunMemory;
   secrets: SecretStore;
-  jiraFields: (prepared: PreparedRun, connection: string) => Promise<JiraPromptField[]>;
+  jiraFields: (prepared: PreparedRun, connection: string) => Promise<JiraFieldPrompt[]>;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { RunRegistry } from '../core/run/runRegistry';
 import type { RunRequest } from '../core/runRequest';
 import type { GatewayAccess } from '../gatewayAccess';
 import type { RunMemory } from '../runMemory';
-import type { JiraPromptField, RunInputs } from '../runInputFlow';
+import type { JiraFieldPrompt, RunInputs } from '../runInputFlow';
 import type { SecretStore } from '../secretStore';
 import { askRunInputs, recipeOf, type GivenInputs } from './ask';
 import { prepareRun, type PreparedRun } from './prepare';
@@ -170,7 +170,7 @@ function requireTrust(): void {
   }
 }
 
-async function jiraPromptFields(prepared: PreparedRun, connectionName: string): Promise<JiraPromptField[]> {
+async function jiraPromptFields(prepared: PreparedRun, connectionName: string): Promise<JiraFieldPrompt[]> {
   const templateId = prepared.connections.find((connection) => connection.name === connectionName)?.jira_issue_template_id;
   if (!templateId) {
     return [];
@@ -181,7 +181,7 @@ async function jiraPromptFields(prepared: PreparedRun, connectionName: string): 
     label: item.label || item.jira_field,
     description: item.description || undefined,
     required: item.required === true,
-    type: item.field_type === 'select' || item.field_type === 'datetime-local' ? item.field_type : 'text',
+    type: item.field_type === 'datetime-local' ? 'datetime-local' : 'text',
   }));
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { GatewayHttpError, HoopError } from '../core/errors';
+import { GatewayHttpError, GatewayUnreachableError, HoopError, RejectedTokenError } from '../core/errors';
 import type { ExecResult, GatewayClient } from '../core/gatewayClient';
 import { applyExecOutcome, followUntilDone, locateSession, streamLiveOutput, watchReview, type OutputMasker } from '../core/run/follow';
 import { createOutputMasker } from '../core/run/outputMasker';
@@ -10,9 +10,6 @@ import { interpretExecResponse } from '../core/runOutcome';
 import { buildExecBody, secretValuesOf, type RunRequest } from '../core/runRequest';
 import type { GatewayAccess } from '../gatewayAccess';
 import { clientAfterRejectedToken } from './prepare';
-
-/** hoop's statuses for a request it refused before any session existed (hoop-gateway.md §1.3). */
-const refusedBeforeSession = new Set([400, 401, 403, 404, 422]);
 
 /**
  * The send and follow phases, and what the user can do to a run meanwhile: stop waiting, kill,
@@ -97,7 +94,7 @@ export class RunLifecycle implements vscode.Disposable {
     try {
       this.handleAnswer(run, await client.execReviewedSession(sessionId, this.controllerFor(run).signal));
     } catch (error) {
-      if (error instanceof GatewayHttpError && refusedBeforeSession.has(error.status)) {
+      if (error instanceof GatewayHttpError) {
         run.update({ state: 'approved', message: error.message });
       } else {
         run.update({ state: 'unknown', message: `${errorText(error)} The approved run may have started: the runs view keeps following its session.` });
@@ -138,7 +135,10 @@ export class RunLifecycle implements vscode.Disposable {
   }
 
   private handleAnswer(run: Run, answer: ExecResult): void {
-    const outcome = interpretExecResponse(answer.status, answer.body);
+    const outcome = interpretExecResponse(answer.status, answer.body, answer.text);
+    if (outcome.kind === 'unknown') {
+      this.logger.warn(`The gateway's answer to ${run.data.runbookName} could not be understood: ${outcome.raw}`);
+    }
     if (outcome.sessionId) {
       this.sessionKnown(run, outcome.sessionId);
     }
@@ -152,10 +152,10 @@ export class RunLifecycle implements vscode.Disposable {
     }
   }
 
-  /** Only hoop's own refusal proves nothing ran; anything else may have run, and its session is followed when known. */
+  /** Only errors that prove nothing ran end the run as failed; anything else may have run, and its session is followed when known. */
   private async execFailed(run: Run, error: unknown): Promise<void> {
     const masked = this.masker(run).maskAll(errorText(error));
-    if (error instanceof GatewayHttpError && refusedBeforeSession.has(error.status) && !run.data.sessionId) {
+    if (provesNothingRan(error) && !run.data.sessionId) {
       run.update({ state: 'failed', message: masked });
       this.done(run);
       return;
@@ -235,6 +235,11 @@ export class RunNotApprovedError extends HoopError {
   constructor(runbookName: string) {
     super(`${runbookName} is not approved yet: Execute Now is available once a reviewer approves it.`);
   }
+}
+
+/** The client's own verdicts: hoop refused before any session, the request never left, or the token was already rejected. */
+function provesNothingRan(error: unknown): boolean {
+  return error instanceof GatewayHttpError || error instanceof GatewayUnreachableError || error instanceof RejectedTokenError;
 }
 
 function errorText(error: unknown): string {

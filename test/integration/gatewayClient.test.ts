@@ -68,10 +68,28 @@ describe('GatewayClient against the local gateway', function () {
     return interpretExecResponse(result.status, result.body);
   }
 
-  it('detects V2 on a current gateway and legacy on one without /api/runbooks', async () => {
-    assert.equal(await (await start()).detectApiRoute(), 'v2');
+  it("picks the API from the gateway's version: legacy before 1.43.1, V2 from it, V2 with a note when unparsable", async () => {
+    assert.deepEqual(await (await start()).detectApiRoute(), { route: 'v2', version: '1.148.0' });
     await gateway!.close();
-    assert.equal(await (await start({ api: 'legacy' })).detectApiRoute(), 'legacy');
+    assert.deepEqual(await (await start({ api: 'legacy', version: '1.43.0' })).detectApiRoute(), { route: 'legacy', version: '1.43.0' });
+    await gateway!.close();
+    assert.equal((await (await start({ version: '1.43.1' })).detectApiRoute()).route, 'v2');
+    await gateway!.close();
+    const dev = await (await start({ version: 'dev-build' })).detectApiRoute();
+    assert.equal(dev.route, 'v2');
+    assert.match(dev.note ?? '', /"dev-build", which is not a release number/);
+    assert.ok(gateway!.requests.every((entry) => entry.path === '/api/serverinfo'));
+  });
+
+  it('reads the signed-in user and the server information, typed', async () => {
+    const client = await start();
+    const user = await client.userInfo();
+    assert.equal(user.email, 'ana@example.com');
+    assert.equal(user.role, 'standard');
+    assert.ok(Array.isArray(user.groups));
+    const server = await client.serverInfo();
+    assert.equal(server.version, '1.148.0');
+    assert.equal(server.api_url, gateway!.url);
   });
 
   it('runs a runbook on V2: real output and exit 0, with the body hoop expects', async () => {
@@ -184,6 +202,6 @@ describe('GatewayClient against the local gateway', function () {
     const error = await client.exec('v2', buildExecBody(request('v2', { fileName: 'ops/slow.runbook.sh', parameters: {} })), controller.signal).catch((caught: unknown) => caught);
     assert.ok(error instanceof CancelledError);
     assert.equal(error.silent, false);
-    assert.match(error.message, /may still run/);
+    assert.match(error.message, /The run may still happen/);
   });
 });

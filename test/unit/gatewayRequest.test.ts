@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { authHeaders, execBodyFor, execPath, isLegacyApiKey } from '../../src/core/gatewayClient';
+import { authHeaders, execBodyFor, execPath, isLegacyApiKey, routeForVersion } from '../../src/core/gatewayClient';
 import { nextStepFor } from '../../src/core/gatewayErrors';
 import { buildExecBody, secretValuesOf, type RunRequest } from '../../src/core/runRequest';
 
@@ -37,10 +37,20 @@ describe('exec request building', () => {
     });
   });
 
-  it('drops connection_name and repository on the legacy route, which takes the connection from its path', () => {
-    const legacy = execBodyFor('legacy', buildExecBody(run));
+  it('carries correlation_id, session_batch_id and jira_fields only when the run has them', () => {
+    const body = buildExecBody({ ...run, correlationId: 'run-1', sessionBatchId: 'batch-1', jiraFields: { customfield_1: 'why' } });
+    assert.equal(body.correlation_id, 'run-1');
+    assert.equal(body.session_batch_id, 'batch-1');
+    assert.deepEqual(body.jira_fields, { customfield_1: 'why' });
+    assert.equal('correlation_id' in buildExecBody(run), false);
+  });
+
+  it('drops connection_name, repository and correlation_id on the legacy route, which takes the connection from its path', () => {
+    const legacy = execBodyFor('legacy', buildExecBody({ ...run, correlationId: 'run-1', sessionBatchId: 'batch-1' }));
     assert.equal('connection_name' in legacy, false);
     assert.equal('repository' in legacy, false);
+    assert.equal('correlation_id' in legacy, false);
+    assert.equal(legacy.session_batch_id, 'batch-1');
     assert.equal(execPath('legacy', 'pg prod'), '/api/plugins/runbooks/connections/pg%20prod/exec');
     assert.equal(execPath('v2', 'pg prod'), '/api/runbooks/exec');
   });
@@ -69,5 +79,17 @@ describe('gateway error next steps', () => {
     assert.match(nextStepFor(404, 'runbook file ops/x.runbook.sh not found on git repo'), /commit and push/);
     assert.match(nextStepFor(422, 'missing required metadata field: ticket'), /"ticket"/);
     assert.match(nextStepFor(500, 'failed cloning runbook repository'), /gateway failed on its side/);
+  });
+});
+
+describe('API route from the gateway version', () => {
+  it('uses V2 from 1.43.1 on, comparing numbers not text', () => {
+    assert.equal(routeForVersion('1.43.0').route, 'legacy');
+    assert.equal(routeForVersion('1.9.99').route, 'legacy');
+    assert.equal(routeForVersion('1.43.1').route, 'v2');
+    assert.equal(routeForVersion('v1.100.0').route, 'v2');
+    assert.equal(routeForVersion('2.0.0').route, 'v2');
+    assert.equal(routeForVersion('1.43.1').note, undefined);
+    assert.match(routeForVersion('unknown').note ?? '', /not a release number/);
   });
 });

@@ -1,27 +1,11 @@
+import type { GatewaySession, SessionStreamEvent } from '../gatewayTypes';
 import { describeOutcome, type RunOutcome } from '../runOutcome';
 import type { Run } from './run';
 
-/** The parts of a session (GET /api/sessions/{id}, hoop-gateway.md §1.6) a run follows. */
-export interface FollowedSession {
-  id: string;
-  status: string;
-  exit_code: number | null;
-  review?: {
-    status: string;
-    rejection_reason?: string | null;
-    review_groups_data?: Array<{ status?: string; reviewed_by?: { name?: string; email?: string } | null }> | null;
-  } | null;
-  /** The output so far, when asked for (`expand=event_stream&event_stream=utf8`). */
-  output?: string;
-  integrations_metadata?: { jira_issue_key?: string; jira_issue_url?: string } | null;
-}
-
-export type SessionStreamEvent = { kind: 'output'; stream: 'o' | 'e' | 'i'; text: string } | { kind: 'end' };
-
 /** What following needs from the gateway client. */
 export interface SessionApi {
-  findSessionByCorrelationId(correlationId: string, signal?: AbortSignal): Promise<FollowedSession | undefined>;
-  getSession(sessionId: string, options?: { withOutput?: boolean }, signal?: AbortSignal): Promise<FollowedSession>;
+  findSessionByCorrelationId(correlationId: string, signal?: AbortSignal): Promise<GatewaySession | undefined>;
+  getSession(sessionId: string, options?: { withOutput?: boolean }, signal?: AbortSignal): Promise<GatewaySession>;
   /** Live output (SSE); throws when the gateway has no stream route, and the caller polls instead. */
   streamSessionOutput(sessionId: string, signal: AbortSignal): AsyncIterable<SessionStreamEvent>;
 }
@@ -109,7 +93,7 @@ export async function streamLiveOutput(api: SessionApi, run: Run, sessionId: str
  * done. Output streams live where the gateway can; otherwise polling reads it. At the end the
  * session's own output and exit code are the authoritative ones.
  */
-export async function followUntilDone(api: SessionApi, run: Run, sessionId: string, options: FollowOptions): Promise<FollowedSession> {
+export async function followUntilDone(api: SessionApi, run: Run, sessionId: string, options: FollowOptions): Promise<GatewaySession> {
   const sleep = options.sleep ?? abortableSleep;
   const live = new AbortController();
   const stopLive = () => live.abort();
@@ -215,10 +199,13 @@ export function applyExecOutcome(run: Run, outcome: RunOutcome, masker: OutputMa
     case 'running':
       run.update({ sessionId, state: 'running', message: `${run.data.runbookName} is still running on the gateway; following it until it ends.` });
       return sessionId ? 'follow' : 'ended';
+    case 'unknown':
+      run.update({ sessionId, state: sessionId ? 'running' : 'unknown', message });
+      return sessionId ? 'follow' : 'ended';
   }
 }
 
-function endFromSession(run: Run, session: FollowedSession): void {
+function endFromSession(run: Run, session: GatewaySession): void {
   const exitCode = session.exit_code ?? undefined;
   const name = run.data.runbookName;
   if (exitCode === undefined || exitCode === -2) {
@@ -230,14 +217,14 @@ function endFromSession(run: Run, session: FollowedSession): void {
   }
 }
 
-function noteIntegrations(run: Run, session: FollowedSession): void {
+function noteIntegrations(run: Run, session: GatewaySession): void {
   const key = session.integrations_metadata?.jira_issue_key;
   if (key && run.data.jiraIssue?.key !== key) {
     run.update({ jiraIssue: { key, url: session.integrations_metadata?.jira_issue_url } });
   }
 }
 
-function reviewerOf(session: FollowedSession): string | undefined {
+function reviewerOf(session: GatewaySession): string | undefined {
   const decided = session.review?.review_groups_data?.find((group) => group.reviewed_by);
   return decided?.reviewed_by?.name || decided?.reviewed_by?.email || undefined;
 }
