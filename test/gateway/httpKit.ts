@@ -23,8 +23,27 @@ export function reply(status: number, body?: unknown): JsonReply {
 }
 
 /** gin's c.Redirect: no JSON body, the target in `location`. */
-export function redirect(status: 302 | 307, location: string, headers: Record<string, string> = {}): JsonReply {
+export function redirect(status: 302 | 303 | 307, location: string, headers: Record<string, string> = {}): JsonReply {
   return { status, headers: { ...headers, location } };
+}
+
+/** An HTML page of the stand-ins (session page, Jira issue); `body` is already escaped HTML. */
+export function htmlPage(status: number, title: string, body: string): StreamReply {
+  const page = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}
+dt{font-weight:bold}dd{margin:0 0 .5rem}.note{color:#666}</style></head>
+<body>${body}</body></html>`;
+  return {
+    stream: (_req, res) => {
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
+      res.end(page);
+    },
+  };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Every gin error body is `{"message": …}`. */

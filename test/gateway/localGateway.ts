@@ -41,7 +41,7 @@ export interface LocalGateway {
 /** Starts a gateway that answers the runbook routes like hoop does (see /work/shared/hoop-gateway.md). */
 export async function startLocalGateway(options: LocalGatewayConfig = {}): Promise<LocalGateway> {
   const config = resolveConfig(options);
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(config.flushIntervalMs);
   let url = '';
   const state: GatewayState = {
     config,
@@ -50,6 +50,7 @@ export async function startLocalGateway(options: LocalGatewayConfig = {}): Promi
     tokens: new TokenStore(config.tokenLifetimeMs),
     logins: new Map(),
     idpCodes: new Map(),
+    jiraIssues: [],
     apiUrl: () => config.publicUrl ?? url,
   };
   const requests: RecordedRequest[] = [];

@@ -1,7 +1,9 @@
 import { NO_ROLE, READ_ONLY, type RouteRole } from './auth';
 import type { Handler, PublicHandler } from './handlers/common';
 import { idpAuthorize, idpSamlSso, localLogin, oidcCallback, oidcLogin, publicServerInfo, samlCallback, samlLogin } from './handlers/login';
-import { getConnection, listConnections, serverInfo, userInfo } from './handlers/info';
+import { getConnection, getJiraIssueTemplate, listConnections, serverInfo, userInfo } from './handlers/info';
+import { jiraIssuePage, sessionPage, sessionPageReview } from './handlers/pages';
+import { getReview, listSessions, sessionResultStream, streamSession } from './handlers/sessionReads';
 import { legacyExec, legacyList, legacyListByConnection } from './handlers/runbooksLegacy';
 import { listRunbooks, runbookExec } from './handlers/runbooksV2';
 import { getSession, killSession, runReviewedExec, updateReview } from './handlers/sessions';
@@ -48,11 +50,20 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/plugins/runbooks/connections/:name/exec', roles: NO_ROLE, handler: legacyExec },
   { method: 'GET', path: '/api/plugins/runbooks/templates', roles: READ_ONLY, handler: legacyList },
   { method: 'GET', path: '/api/plugins/runbooks/connections/:name/templates', roles: READ_ONLY, handler: legacyListByConnection },
+  { method: 'GET', path: '/api/integrations/jira/issuetemplates/:id', roles: READ_ONLY, handler: getJiraIssueTemplate },
+  { method: 'GET', path: '/api/sessions', roles: READ_ONLY, handler: listSessions },
   { method: 'GET', path: '/api/sessions/:session_id', roles: READ_ONLY, handler: getSession },
+  { method: 'GET', path: '/api/sessions/:session_id/stream', roles: READ_ONLY, handler: streamSession },
+  { method: 'GET', path: '/api/sessions/:session_id/result/stream', roles: READ_ONLY, handler: sessionResultStream },
+  { method: 'GET', path: '/api/reviews/:id', roles: READ_ONLY, handler: getReview },
   { method: 'POST', path: '/api/sessions/:session_id/kill', roles: NO_ROLE, handler: killSession },
   { method: 'POST', path: '/api/sessions/:session_id/exec', roles: NO_ROLE, handler: runReviewedExec },
   { method: 'PUT', path: '/api/sessions/:session_id/review', roles: NO_ROLE, handler: updateReview },
   { method: 'PUT', path: '/api/reviews/:id', roles: NO_ROLE, handler: updateReview },
+  // Not in hoop's API: stand-ins for its web UI and for Jira, without sign-in.
+  { method: 'GET', path: '/sessions/:session_id', public: true, handler: sessionPage },
+  { method: 'POST', path: '/sessions/:session_id/review', public: true, handler: sessionPageReview },
+  { method: 'GET', path: '/jira/browse/:key', public: true, handler: jiraIssuePage },
 ];
 
 export interface RouteMatch {

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from './config';
 import type { GitSource } from './gitSource';
+import type { JiraIssue } from './jira';
 import type { SessionStore } from './sessions';
 import type { TokenStore } from './tokens';
 
@@ -13,6 +14,8 @@ export interface GatewayState {
   logins: Map<string, { redirect: string }>;
   /** Authorization codes the stand-in identity provider handed out → the `users` key who signed in. */
   idpCodes: Map<string, string>;
+  /** Issues the stand-in Jira created for sessions. */
+  jiraIssues: JiraIssue[];
   /** `appconfig.FullApiURL()`: the base of review links. */
   apiUrl(): string;
 }
