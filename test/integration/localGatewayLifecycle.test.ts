@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { startLocalGateway, type LocalGateway, type LocalGatewayConfig } from '../gateway/localGateway';
 import { createRunbookRepo, type RunbookRepo } from '../support/gitFixture';
+import { callGateway, type GatewayAnswer } from './localGatewayHttp';
 
 // A run's life after the exec answer (§1.5–1.9): finding the session early, live output, stored
 // output, kill, reviews (API and the session page), Jira issue templates.
@@ -22,36 +23,11 @@ const RUNBOOKS: Record<string, string> = {
   'ops/quick.runbook.sh': 'echo "quick {{ .name | default "run" }}"\n',
 };
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
+type Answer = GatewayAnswer;
 
-async function call(gw: LocalGateway, method: string, path: string, opts: { token?: string; body?: unknown; form?: Record<string, string> } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (opts.token !== '') {
-    headers.authorization = `Bearer ${opts.token ?? ADMIN}`;
-  }
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(opts.body);
-  } else if (opts.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(opts.form).toString();
-  }
-  const res = await fetch(`${gw.url}${path}`, { method, headers, body, redirect: 'manual' });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+/** As ADMIN unless `token` says otherwise ('' = no credentials, as a browser on the session page). */
+function call(gw: LocalGateway, method: string, path: string, opts: { token?: string; body?: unknown; form?: Record<string, string> } = {}): Promise<Answer> {
+  return callGateway(gw, method, path, { ...opts, token: opts.token === '' ? null : (opts.token ?? ADMIN) });
 }
 
 function exec(gw: LocalGateway, body: Record<string, unknown>, token = DEV): Promise<Answer> {

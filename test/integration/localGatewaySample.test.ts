@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
+import { callGateway } from './localGatewayHttp';
 import { createSampleWorkspace, samplePassword, sampleReviewerToken, sampleToken, sampleUserEmail, type SampleWorkspace } from '../sample/sampleWorkspace';
 
 // `npm start`'s sample against its local gateway: what a newcomer tries works end to end.
@@ -12,17 +13,7 @@ describe('local gateway: the npm start sample', function () {
   let sample: SampleWorkspace;
   let gw: LocalGateway;
 
-  const call = async (method: string, path: string, body?: unknown, token = sampleToken) => {
-    const res = await fetch(`${gw.url}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return { status: res.status, text, headers: res.headers, json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : undefined) as any };
-  };
+  const call = (method: string, path: string, body?: unknown, token = sampleToken) => callGateway(gw, method, path, { token, body });
   const exec = (connection: string, file: string, extra: Record<string, unknown> = {}) =>
     call('POST', '/api/runbooks/exec', { connection_name: connection, repository: REPO_KEY, file_name: file, parameters: {}, ...extra });
 

@@ -49,42 +49,44 @@ function parseRedirect(state: GatewayState, query: URLSearchParams): string | un
   return hostname === new URL(state.apiUrl()).hostname ? target : undefined;
 }
 
-/** GET /api/login — oidc/login.go Login: stores the login state and answers the identity provider's URL. */
+/**
+ * Stores a browser sign-in (models.CreateLogin) and answers `{login_url}` on the stand-in identity
+ * provider; `refused` is the method's answer to a `redirect` on another host.
+ */
+function beginLogin(state: GatewayState, query: URLSearchParams, refused: JsonReply, idpPath: string, idpQuery: (loginId: string) => Record<string, string>): JsonReply {
+  const target = parseRedirect(state, query);
+  if (target === undefined) {
+    return refused;
+  }
+  const loginId = randomUUID();
+  state.logins.set(loginId, { redirect: target });
+  const url = new URL(`${state.apiUrl()}${idpPath}`);
+  url.search = new URLSearchParams(idpQuery(loginId)).toString();
+  return reply(200, { login_url: url.toString() });
+}
+
+/** GET /api/login — oidc/login.go Login. */
 export function oidcLogin({ state, query }: PublicHandlerContext): JsonReply {
   if (state.config.authMethod !== 'oidc') {
     return message(403, 'OIDC provider not configured');
   }
-  const target = parseRedirect(state, query);
-  if (target === undefined) {
-    return message(422, 'redirect attribute does not match with api url');
-  }
-  const loginState = randomUUID();
-  state.logins.set(loginState, { redirect: target });
-  const authorize = new URL(`${state.apiUrl()}/idp/authorize`);
-  authorize.search = new URLSearchParams({
+  return beginLogin(state, query, message(422, 'redirect attribute does not match with api url'), '/idp/authorize', (loginState) => ({
     client_id: 'hoop-local-gateway',
     redirect_uri: `${state.apiUrl()}/api/callback`,
     response_type: 'code',
     scope: 'openid email profile',
     state: loginState,
-  }).toString();
-  return reply(200, { login_url: authorize.toString() });
+  }));
 }
 
-/** GET /api/saml/login — saml/login.go SamlLogin. */
+/** GET /api/saml/login — saml/login.go SamlLogin (the AuthnRequest id is the login id). */
 export function samlLogin({ state, query }: PublicHandlerContext): JsonReply {
   if (state.config.authMethod !== 'saml') {
     return message(401, 'SAML provider not configured');
   }
-  const target = parseRedirect(state, query);
-  if (target === undefined) {
-    return message(500, 'internal error, failed to parse redirect URL');
-  }
-  const requestId = randomUUID();
-  state.logins.set(requestId, { redirect: target });
-  const sso = new URL(`${state.apiUrl()}/idp/saml/sso`);
-  sso.search = new URLSearchParams({ SAMLRequest: Buffer.from(JSON.stringify({ id: `_${requestId}` })).toString('base64') }).toString();
-  return reply(200, { login_url: sso.toString() });
+  return beginLogin(state, query, message(500, 'internal error, failed to parse redirect URL'), '/idp/saml/sso', (requestId) => ({
+    SAMLRequest: Buffer.from(JSON.stringify({ id: `_${requestId}` })).toString('base64'),
+  }));
 }
 
 /**

@@ -3,7 +3,7 @@ import { isAdmin } from '../auth';
 import { message, reply, type JsonReply, type Reply } from '../httpKit';
 import { reviewJson, sessionJson, type LiveEvent, type Session } from '../sessions';
 import type { HandlerContext } from './common';
-import { canAccessSession, canReadOutput, NOT_ALLOWED } from './sessions';
+import { canReadOutput, findSessionFor } from './sessions';
 
 /** models.MaxSessionListLimit; also the default page size here. */
 const MAX_LIST_LIMIT = 100;
@@ -106,13 +106,11 @@ const SESSION_END = 'event: session_end\ndata: {}\n\n';
  */
 export function streamSession(ctx: HandlerContext): Reply {
   const { state } = ctx;
-  const session = state.sessions.get(ctx.params.session_id);
-  if (!session) {
-    return message(404, 'session not found');
+  const found = findSessionFor(state.sessions.get(ctx.params.session_id), ctx.principal, 'session not found');
+  if ('refusal' in found) {
+    return found.refusal;
   }
-  if (!canAccessSession(session, ctx.principal)) {
-    return message(403, NOT_ALLOWED);
-  }
+  const { session } = found;
   return {
     stream: (req, res: ServerResponse) => {
       res.writeHead(200, SSE_HEADERS);
@@ -146,13 +144,11 @@ export function streamSession(ctx: HandlerContext): Reply {
  * `events` (default `o,e`), `newline=1` after each event, `event-time=1` prefixes `<RFC3339> `.
  */
 export function sessionResultStream(ctx: HandlerContext): Reply {
-  const session = ctx.state.sessions.get(ctx.params.session_id);
-  if (!session) {
-    return message(404, 'session not found');
+  const found = findSessionFor(ctx.state.sessions.get(ctx.params.session_id), ctx.principal, 'session not found', canReadOutput);
+  if ('refusal' in found) {
+    return found.refusal;
   }
-  if (!canReadOutput(session, ctx.principal)) {
-    return message(403, NOT_ALLOWED);
-  }
+  const { session } = found;
   const requested = (ctx.query.get('events') ?? '').split(',').filter((e) => e === 'i' || e === 'o' || e === 'e');
   const types = requested.length > 0 ? requested : ['o', 'e'];
   const withNewline = ctx.query.get('newline') === '1';
@@ -183,12 +179,6 @@ export function sessionResultStream(ctx: HandlerContext): Reply {
 
 /** GET /api/reviews/:id — the review by its id or its session id (openapi.Review). */
 export function getReview(ctx: HandlerContext): JsonReply {
-  const session = ctx.state.sessions.findByReview(ctx.params.id);
-  if (!session) {
-    return message(404, 'review not found');
-  }
-  if (!canAccessSession(session, ctx.principal)) {
-    return message(403, NOT_ALLOWED);
-  }
-  return reply(200, reviewJson(session, true));
+  const found = findSessionFor(ctx.state.sessions.findByReview(ctx.params.id), ctx.principal, 'review not found');
+  return 'refusal' in found ? found.refusal : reply(200, reviewJson(found.session, true));
 }

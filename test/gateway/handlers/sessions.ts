@@ -8,7 +8,7 @@ import type { HandlerContext } from './common';
 const isOwner = (session: Session, p: Principal) => session.owner.userId === p.userId;
 
 /** canAccessSession: the owner, admins, auditors and the session's reviewers. */
-export function canAccessSession(session: Session, p: Principal): boolean {
+function canAccessSession(session: Session, p: Principal): boolean {
   const reviewerGroups = session.review?.groups.map((g) => g.group) ?? [];
   return isOwner(session, p) || isAuditorOrAdmin(p) || p.groups.some((g) => reviewerGroups.includes(g));
 }
@@ -16,17 +16,28 @@ export function canAccessSession(session: Session, p: Principal): boolean {
 /** Who may read a session's output. */
 export const canReadOutput = (session: Session, p: Principal) => isOwner(session, p) || isAuditorOrAdmin(p);
 
-export const NOT_ALLOWED = 'user is not allowed to access this session';
+const NOT_ALLOWED = 'user is not allowed to access this session';
+
+/** The session a route names, or its refusal: 404 with `notFound`, 403 when `allowed` says no. */
+export function findSessionFor(
+  session: Session | undefined,
+  principal: Principal,
+  notFound: string,
+  allowed: (session: Session, p: Principal) => boolean = canAccessSession,
+): { session: Session } | { refusal: JsonReply } {
+  if (!session) {
+    return { refusal: message(404, notFound) };
+  }
+  return allowed(session, principal) ? { session } : { refusal: message(403, NOT_ALLOWED) };
+}
 
 /** GET /api/sessions/:session_id — session.go Get (§1.6). */
 export function getSession(ctx: HandlerContext): JsonReply {
-  const session = ctx.state.sessions.get(ctx.params.session_id);
-  if (!session) {
-    return message(404, 'not found');
+  const found = findSessionFor(ctx.state.sessions.get(ctx.params.session_id), ctx.principal, 'not found');
+  if ('refusal' in found) {
+    return found.refusal;
   }
-  if (!canAccessSession(session, ctx.principal)) {
-    return message(403, NOT_ALLOWED);
-  }
+  const { session } = found;
   const expand = ctx.query.get('expand') ?? '';
   const expanded = expand.split(',');
   // The stored output: what the audit WAL flushed so far (every flushIntervalMs, and at the end).
