@@ -28,9 +28,10 @@ export function redirect(status: 302 | 303 | 307, location: string, headers: Rec
 }
 
 /** An HTML page of the stand-ins (session page, Jira issue); `body` is already escaped HTML. */
-export function htmlPage(status: number, title: string, body: string): StreamReply {
+export function htmlPage(status: number, title: string, body: string, refreshSeconds?: number): StreamReply {
+  const refresh = refreshSeconds ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : '';
   const page = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<html lang="en"><head><meta charset="utf-8">${refresh}<title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}
 dt{font-weight:bold}dd{margin:0 0 .5rem}.note{color:#666}</style></head>
 <body>${body}</body></html>`;

@@ -265,6 +265,9 @@ describe('local gateway: following a run (§1.5–1.9)', function () {
       assert.ok(!partial.json.event_stream[0].includes('tick 8'));
       const text = await call(gw, 'GET', `/api/sessions/${sid}/result/stream`, { token: DEV });
       assert.match(text.text, /^tick 1\n/);
+      const page = await call(gw, 'GET', `/sessions/${sid}`, { token: '' });
+      assert.match(page.text, /<pre id="output">tick 1\n/);
+      assert.match(page.text, /<meta http-equiv="refresh" content="2">/, 'the page follows a running session');
       await waitForDone(gw, sid);
     });
 
@@ -353,6 +356,7 @@ describe('local gateway: following a run (§1.5–1.9)', function () {
       assert.match(page.text, /Review: PENDING/);
       assert.match(page.text, /Rita Reviewer/);
       assert.match(page.text, /<button name="decision" value="approve">Approve<\/button>/);
+      assert.doesNotMatch(page.text, /http-equiv="refresh"/, 'no reload while the reviewer may be typing');
 
       const approve = await call(gw, 'POST', `/sessions/${sid}/review`, { token: '', form: { decision: 'approve', reason: '' } });
       assert.equal(approve.status, 303);

@@ -59,8 +59,10 @@ ${jira ? `<dt>Jira issue</dt><dd><a href="${escapeHtml(jira.jira_issue_url)}">${
 </dl>
 ${reviewSection(state, session)}
 <h2>Output</h2><pre id="output">${escapeHtml(sessionOutput(session))}</pre>
-${session.status === 'done' ? '' : '<p class="note">The session is not done: reload to see more.</p>'}`;
-  return htmlPage(200, `Session ${session.id}`, body);
+${session.status === 'done' ? '' : '<p class="note">The session is not done yet.</p>'}`;
+  // Follow a running session; never while a reviewer may be typing a reason.
+  const refresh = session.status !== 'done' && session.review?.status !== 'PENDING' ? 2 : undefined;
+  return htmlPage(200, `Session ${session.id}`, body, refresh);
 }
 
 /** POST /sessions/:session_id/review — the page's buttons: PUT /api/reviews/{sid} as the configured reviewer. */

@@ -112,7 +112,7 @@ export function streamSession(ctx: HandlerContext): Reply {
   }
   const { session } = found;
   return {
-    stream: (req, res: ServerResponse) => {
+    stream: (_req, res: ServerResponse) => {
       res.writeHead(200, SSE_HEADERS);
       if (session.status === 'done') {
         res.end(SESSION_END);
@@ -134,7 +134,7 @@ export function streamSession(ctx: HandlerContext): Reply {
           res.end(SESSION_END);
         },
       });
-      req.on('close', stop);
+      res.on('close', stop);
     },
   };
 }
