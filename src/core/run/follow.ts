@@ -50,19 +50,20 @@ export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Looks the run's session up by its correlation id while the exec request waits (§1.9), every
- * half second, until found or `settled` resolves. The session exists long before exec answers.
+ * Looks the run's session up by its correlation id while the exec request waits (§1.9), soon and
+ * then every half second, until found or `settled` resolves. The session exists long before exec
+ * answers, and the live stream has no catch-up: the sooner it is found, the less output is missed.
  */
 export async function locateSession(api: SessionApi, correlationId: string, settled: Promise<unknown>, options: Pick<FollowOptions, 'signal' | 'sleep'>): Promise<string | undefined> {
   const sleep = options.sleep ?? abortableSleep;
   let done = false;
   void settled.finally(() => (done = true)).catch(() => undefined);
-  while (!done && !options.signal.aborted) {
+  for (let delay = 100; !done && !options.signal.aborted; delay = Math.min(delay * 2, 500)) {
     const session = await api.findSessionByCorrelationId(correlationId, options.signal).catch(() => undefined);
     if (session) {
       return session.id;
     }
-    await Promise.race([sleep(500, options.signal).catch(() => undefined), settled.catch(() => undefined)]);
+    await Promise.race([sleep(delay, options.signal).catch(() => undefined), settled.catch(() => undefined)]);
   }
   return undefined;
 }
