@@ -163,8 +163,9 @@ export function redactSecrets(text: string, secretValues: Iterable<string>): str
  * Aho–Corasick automaton over UTF-16 code units: after each character, `matchLength` of the
  * state is the length of the longest needle ending there (0 for none), and `depth` the length of
  * the longest end of the text that may still grow into a needle. States are numbered breadth
- * first, so the shallow states that ordinary text visits come first and get a full row of
- * transitions (one lookup per character); deeper ones follow failure links.
+ * first, so a state's children are consecutive, and the shallow states that ordinary text visits
+ * come first and get a full row of transitions (one lookup per character); deeper ones follow
+ * failure links.
  */
 class NeedleAutomaton {
   readonly isEmpty: boolean;
@@ -177,70 +178,75 @@ class NeedleAutomaton {
   private readonly rowCount: number;
   private readonly rows: Int32Array;
   private readonly failure: Int32Array;
-  /** The trie's edges: those of state s are at [edgeStart[s], edgeStart[s + 1]). */
-  private readonly edgeStart: Int32Array;
-  private readonly edgeSymbol: Int32Array;
-  private readonly edgeTarget: Int32Array;
+  /** The children of state s are the states from firstChild[s] to firstChild[s + 1] - 1. */
+  private readonly firstChild: Int32Array;
+  /** The symbol read to reach each state from its parent. */
+  private readonly symbolTo: Int32Array;
 
   constructor(needles: string[]) {
-    const trie: Map<number, number>[] = [new Map()];
-    const needleLength = [0];
+    // The trie, as nodes numbered in insertion order with their children in linked lists.
+    const nodeSymbol = [0];
+    const nodeNeedleLength = [0];
+    const firstChildNode = [-1];
+    const nextSiblingNode = [-1];
     let symbolCount = 1;
     for (const needle of needles) {
       let node = 0;
       for (let index = 0; index < needle.length; index++) {
         const code = needle.charCodeAt(index);
         const symbol = this.symbolOf[code] || (this.symbolOf[code] = symbolCount++);
-        let child = trie[node].get(symbol);
-        if (child === undefined) {
-          child = trie.length;
-          trie.push(new Map());
-          needleLength.push(0);
-          trie[node].set(symbol, child);
+        let child = firstChildNode[node];
+        while (child !== -1 && nodeSymbol[child] !== symbol) {
+          child = nextSiblingNode[child];
+        }
+        if (child === -1) {
+          child = nodeSymbol.length;
+          nodeSymbol.push(symbol);
+          nodeNeedleLength.push(0);
+          firstChildNode.push(-1);
+          nextSiblingNode.push(firstChildNode[node]);
+          firstChildNode[node] = child;
         }
         node = child;
       }
-      needleLength[node] = needle.length;
+      nodeNeedleLength[node] = needle.length;
     }
+    const stateCount = nodeSymbol.length;
     this.symbolCount = symbolCount;
-    this.isEmpty = trie.length === 1;
+    this.isEmpty = stateCount === 1;
 
-    const order = [0];
-    for (let head = 0; head < order.length; head++) {
-      order.push(...trie[order[head]].values());
+    const nodeOfState = new Int32Array(stateCount);
+    this.firstChild = new Int32Array(stateCount + 1);
+    this.symbolTo = new Int32Array(stateCount);
+    this.depth = new Int32Array(stateCount);
+    let queued = 1;
+    for (let state = 0; state < stateCount; state++) {
+      this.firstChild[state] = queued;
+      for (let node = firstChildNode[nodeOfState[state]]; node !== -1; node = nextSiblingNode[node]) {
+        nodeOfState[queued] = node;
+        this.symbolTo[queued] = nodeSymbol[node];
+        this.depth[queued++] = this.depth[state] + 1;
+      }
     }
-    const stateOf = new Int32Array(trie.length);
-    order.forEach((node, state) => (stateOf[node] = state));
-    this.depth = new Int32Array(order.length);
-    this.edgeStart = new Int32Array(order.length + 1);
-    this.edgeSymbol = new Int32Array(order.length - 1);
-    this.edgeTarget = new Int32Array(order.length - 1);
-    let edge = 0;
-    order.forEach((node, state) => {
-      this.edgeStart[state] = edge;
-      for (const [symbol, child] of trie[node]) {
-        this.edgeSymbol[edge] = symbol;
-        this.edgeTarget[edge++] = stateOf[child];
-        this.depth[stateOf[child]] = this.depth[state] + 1;
-      }
-    });
-    this.edgeStart[order.length] = edge;
+    this.firstChild[stateCount] = queued;
 
-    // A failure is shallower, so breadth-first order computes it (and its row) before it is needed.
-    this.failure = new Int32Array(order.length);
-    this.matchLength = new Int32Array(order.length);
-    this.rowCount = Math.min(order.length, Math.floor(maxRowEntries / symbolCount));
+    // A state's failure is shallower, so breadth-first order computes it, and its row, first.
+    this.failure = new Int32Array(stateCount);
+    this.matchLength = new Int32Array(stateCount);
+    this.rowCount = Math.min(stateCount, Math.floor(maxRowEntries / symbolCount));
     this.rows = new Int32Array(this.rowCount * symbolCount);
-    for (let state = 0; state < order.length; state++) {
-      for (let edge = this.edgeStart[state]; edge < this.edgeStart[state + 1]; edge++) {
-        const child = this.edgeTarget[edge];
-        const fallback = state === 0 ? 0 : this.next(this.failure[state], this.edgeSymbol[edge]);
-        this.failure[child] = fallback;
-        this.matchLength[child] = needleLength[order[child]] || this.matchLength[fallback];
+    for (let state = 0; state < stateCount; state++) {
+      const hasRow = state < this.rowCount;
+      if (hasRow && state !== 0) {
+        const fallbackRow = this.failure[state] * symbolCount;
+        this.rows.copyWithin(state * symbolCount, fallbackRow, fallbackRow + symbolCount);
       }
-      if (state < this.rowCount) {
-        for (let symbol = 1; symbol < symbolCount; symbol++) {
-          this.rows[state * symbolCount + symbol] = this.child(state, symbol) ?? (state === 0 ? 0 : this.next(this.failure[state], symbol));
+      for (let child = this.firstChild[state]; child < this.firstChild[state + 1]; child++) {
+        const fallback = state === 0 ? 0 : this.next(this.failure[state], this.symbolTo[child]);
+        this.failure[child] = fallback;
+        this.matchLength[child] = nodeNeedleLength[nodeOfState[child]] || this.matchLength[fallback];
+        if (hasRow) {
+          this.rows[state * symbolCount + this.symbolTo[child]] = child;
         }
       }
     }
@@ -264,22 +270,14 @@ class NeedleAutomaton {
 
   private next(state: number, symbol: number): number {
     while (state >= this.rowCount) {
-      const child = this.child(state, symbol);
-      if (child !== undefined) {
-        return child;
+      for (let child = this.firstChild[state]; child < this.firstChild[state + 1]; child++) {
+        if (this.symbolTo[child] === symbol) {
+          return child;
+        }
       }
       state = this.failure[state];
     }
     return this.rows[state * this.symbolCount + symbol];
-  }
-
-  private child(state: number, symbol: number): number | undefined {
-    for (let edge = this.edgeStart[state]; edge < this.edgeStart[state + 1]; edge++) {
-      if (this.edgeSymbol[edge] === symbol) {
-        return this.edgeTarget[edge];
-      }
-    }
-    return undefined;
   }
 }
 
