@@ -24,7 +24,7 @@ export class OutputView {
   private readonly limits: OutputViewLimits;
   private head = '';
   private headBytes = 0;
-  /** The latest chunks, dropped from the front while the rest still holds `tailBytes`. */
+  /** The latest text in a few pieces, dropped from the front while the rest still holds `tailBytes`. */
   private readonly tail: { text: string; bytes: number }[] = [];
   private tailBytes = 0;
   private totalBytes = 0;
@@ -46,7 +46,14 @@ export class OutputView {
     }
     const kept = utf8Suffix(text, this.limits.tailBytes);
     const keptBytes = Buffer.byteLength(kept, 'utf8');
-    this.tail.push({ text: kept, bytes: keptBytes });
+    const last = this.tail[this.tail.length - 1];
+    // Small chunks join the last one, so that the list stays short however the output is cut.
+    if (last && last.bytes < this.limits.tailBytes / 8) {
+      last.text += kept;
+      last.bytes += keptBytes;
+    } else {
+      this.tail.push({ text: kept, bytes: keptBytes });
+    }
     this.tailBytes += keptBytes;
     while (this.tail.length > 1 && this.tailBytes - this.tail[0].bytes >= this.limits.tailBytes) {
       this.tailBytes -= this.tail.shift()!.bytes;

@@ -28,7 +28,7 @@ export function unmaskableSecrets(values: Iterable<string>): string[] {
  * `openssl base64`, and the part fixed by the value's bytes when it sits inside a longer encoded
  * text); its percent-encoding (as `encodeURIComponent`, RFC 3986, Python's `quote`, and form
  * encoding with `+` for spaces, each with upper- and lower-case hex); its escaping inside a JSON
- * string (JavaScript, Python's ASCII-only, Go's HTML-safe, and PHP's escaped slashes); bash's
+ * string (JavaScript, ASCII-only as Python and .NET write it, Go's HTML-safe, and PHP's escaped slashes); bash's
  * `printf %q`; and its UTF-8 bytes in hex (also as `xxd -p` wraps them). Empty for values shorter
  * than {@link minimumMaskedLength}.
  */
@@ -342,9 +342,11 @@ function percentEncodings(value: string): string[] {
 function jsonEscapings(value: string): string[] {
   const javaScript = JSON.stringify(value).slice(1, -1);
   const unicodeEscape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const asciiOnly = javaScript.replace(/[^\x00-\x7f]/g, unicodeEscape);
   return [
     javaScript,
-    javaScript.replace(/[^\x00-\x7f]/g, unicodeEscape), // Python's json.dumps
+    asciiOnly, // Python's json.dumps
+    asciiOnly.replace(/\\u[0-9a-f]{4}/g, (escape) => `\\u${escape.slice(2).toUpperCase()}`), // .NET's System.Text.Json
     javaScript.replace(/[<>&\u2028\u2029]/g, unicodeEscape), // Go's encoding/json
     javaScript.replace(/\//g, '\\/'), // PHP's json_encode
   ];

@@ -98,6 +98,14 @@ print("quote:" + u.quote(s)); print("quote-plus:" + u.quote_plus(s)); print("quo
     }
   });
 
+  it('masks the forms other languages write: ASCII-only and HTML-safe JSON, escaped slashes, strict URL encoding', () => {
+    const secret = 'é<&>/!x';
+    const masker = new SecretMasker([secret]);
+    for (const form of ['\\u00e9<&>/!x', '\\u00E9<&>/!x', 'é\\u003c\\u0026\\u003e/!x', 'é<&>\\/!x', '%C3%A9%3C%26%3E%2F%21x', '%C3%A9%3C%26%3E/%21x', 'c3a93c263e2f2178']) {
+      assert.equal(masker.mask(`[${form}]`), `[${secretMask}]`, form);
+    }
+  });
+
   it('masks the lines `base64` wraps a long secret into', () => {
     const secret = 'a-long-secret-'.repeat(8);
     const output = bash('echo "$S" | base64; printf %s "$S" | openssl base64', secret);
@@ -258,6 +266,18 @@ describe('output view of a huge output', () => {
     assert.equal(head.replace(/\n$/, ''), whole.slice(0, 1024).replace(/\n$/, ''));
     assert.equal(tail, whole.slice(-2048));
     assert.match(text, /\[… 1\.0 MiB not shown …\]/);
+  });
+
+  it('gives the same view whether the output comes in one piece or a character at a time', () => {
+    const whole = Array.from({ length: 20_000 }, (_, index) => `${index} ü\n`).join('');
+    const byCharacter = new OutputView({ headBytes: 3000, tailBytes: 5000 });
+    for (const character of whole) {
+      byCharacter.append(character);
+    }
+    const inOnePiece = new OutputView({ headBytes: 3000, tailBytes: 5000 });
+    inOnePiece.append(whole);
+    assert.deepEqual(byCharacter.render(), inOnePiece.render());
+    assert.equal(inOnePiece.render().omittedBytes, Buffer.byteLength(whole) - 3000 - 5000);
   });
 
   it('cuts between characters, never inside one', () => {
