@@ -1,30 +1,13 @@
-import { redactSecrets } from '../redact';
+import { SecretMasker } from '../redact';
 import type { OutputMasker } from './follow';
 
-/**
- * Masks a run's secrets in its output as it streams: a secret split across two chunks is caught
- * by holding back the last few characters until the next chunk (or the end) arrives.
- */
+/** A run's masker: its output streams through one StreamingMasker, so a secret split across chunks is still caught. */
 export function createOutputMasker(secretValues: string[]): OutputMasker {
-  const values = secretValues.filter((value) => value !== '');
-  const holdBack = Math.max(0, ...values.map((value) => Buffer.from(value).toString('base64').length + 8)) ;
-  let pending = '';
+  const masker = new SecretMasker(secretValues);
+  const stream = masker.stream();
   return {
-    push(chunk) {
-      pending += chunk;
-      if (pending.length <= holdBack) {
-        return '';
-      }
-      const masked = redactSecrets(pending, values);
-      const keep = Math.min(holdBack, masked.length);
-      pending = masked.slice(masked.length - keep);
-      return masked.slice(0, masked.length - keep);
-    },
-    flush() {
-      const rest = redactSecrets(pending, values);
-      pending = '';
-      return rest;
-    },
-    maskAll: (text) => redactSecrets(text, values),
+    push: (chunk) => stream.push(chunk),
+    flush: () => stream.flush(),
+    maskAll: (text) => masker.mask(text),
   };
 }
