@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { CancelledError, GatewayHttpError, GatewayUnreachableError, RejectedTokenError, RunStateUnknownError } from '../../src/core/errors';
 import type { ExecResult } from '../../src/core/gatewayClient';
 import { interpretExecResponse, type RunOutcome } from '../../src/core/runOutcome';
-import { startScriptedServer, type ScriptedHandler, type ScriptedServer } from '../support/scriptedServer';
+import { scriptedServers, type ScriptedHandler, type ScriptedServer } from '../support/scriptedServer';
 import { fault, hoopSuccess } from './faults';
 import { attempt, correlationId, execBody, expectError, faultClient, faultLimits, type Attempt } from './harness';
 import { selfSignedCertificate } from './tls';
@@ -17,16 +17,7 @@ const mayHaveRun = new RegExp(`^The run may have happened: .*Before running it a
  */
 describe('faults at exec', function () {
   this.timeout(15_000);
-  const servers: ScriptedServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-
-  async function serve(handler: ScriptedHandler, tls?: { key: string; cert: string }): Promise<ScriptedServer> {
-    const server = await startScriptedServer(handler, tls);
-    servers.push(server);
-    return server;
-  }
+  const serve = scriptedServers();
 
   async function execAgainst(handler: ScriptedHandler): Promise<{ result: Attempt<ExecResult>; server: ScriptedServer }> {
     const server = await serve(handler);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { GatewayAnswerError, GatewayHttpError, GatewayUnreachableError } from '../../src/core/errors';
 import type { GatewayClient } from '../../src/core/gatewayClient';
-import { startScriptedServer, type ScriptedHandler, type ScriptedServer } from '../support/scriptedServer';
+import { scriptedServers, type ScriptedHandler } from '../support/scriptedServer';
 import { fault } from './faults';
 import { attempt, expectError, faultClient, faultLimits } from './harness';
 import { selfSignedCertificate } from './tls';
@@ -20,16 +20,7 @@ const reads: { label: string; route: string; call: (client: GatewayClient, signa
 
 describe('faults at the reads', function () {
   this.timeout(15_000);
-  const servers: ScriptedServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => server.close()));
-  });
-
-  async function serve(handler: ScriptedHandler, tls?: { key: string; cert: string }): Promise<ScriptedServer> {
-    const server = await startScriptedServer(handler, tls);
-    servers.push(server);
-    return server;
-  }
+  const serve = scriptedServers();
 
   for (const read of reads) {
     describe(`${read.label} (GET ${read.route})`, () => {
