@@ -58,6 +58,7 @@ if ((await step('bundle and package the .vsix', 'npm', ['run', '--silent', 'pack
 
 if (wants('unit')) await step('unit tests (plain Node)', ...mocha('out/test/unit/**/*.test.js', 10_000), { counts: true });
 if (wants('integration')) await step('integration tests (real git, local gateway)', ...mocha('out/test/integration/**/*.test.js', 30_000), { counts: true });
+if (wants('faults')) await step('fault tests (broken gateways, proxies and networks on 127.0.0.1)', ...mocha('out/test/faults/**/*.test.js', 15_000), { counts: true });
 if (wants('host')) await step('extension-host suite in code-server, and desktop VS Code where installed (packaged .vsix)', process.execPath, ['out/test/host/extensionHostTests.js'], { counts: true });
 if (wants('ui')) await step('UI tests: code-server driven by Chromium', ...mocha('out/test/ui/**/*.test.js', 300_000), { counts: true });
 

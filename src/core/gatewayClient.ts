@@ -36,6 +36,8 @@ export interface GatewayClientOptions {
   onNewToken?: (token: string) => void;
   /** An undici Agent or ProxyAgent, e.g. for a custom CA or a proxy. */
   dispatcher?: Dispatcher;
+  /** Where reading an answer stops. Defaults: runs and session output 220 MiB (hoop's 110 MiB of output, JSON-escaped), other reads 32 MiB. */
+  maxAnswerBytes?: { run?: number; read?: number };
 }
 
 /** A 200 or 202 answer to a run, not yet checked: `interpretExecResponse` decides what it means. */
@@ -256,7 +258,7 @@ export class GatewayClient {
   /** `withOutput` asks for the decoded output (`expand=event_stream&event_stream=utf8`), owner, admin or auditor only (§1.6). */
   async getSession(sessionId: string, options: { withOutput?: boolean } = {}, signal?: AbortSignal): Promise<GatewaySession> {
     const path = sessionPath(sessionId, options.withOutput ? '?expand=event_stream&event_stream=utf8' : '');
-    const json = await this.getJson(path, { operation: 'getSession', maxBytes: execAnswerMaxBytes }, signal);
+    const json = await this.getJson(path, { operation: 'getSession', maxBytes: this.runAnswerLimit }, signal);
     return parseSession(new ShapeReader('GET /api/sessions/{id}'), json);
   }
 
@@ -304,7 +306,7 @@ export class GatewayClient {
   /** `GET /api/sessions/{id}/result/stream` (~1.50+): the decoded output as text (§1.6). */
   async readSessionResult(sessionId: string, signal?: AbortSignal): Promise<string> {
     const path = sessionPath(sessionId, '/result/stream');
-    const options: SendOptions = { operation: 'readResult', accept: 'text/plain', maxBytes: execAnswerMaxBytes };
+    const options: SendOptions = { operation: 'readResult', accept: 'text/plain', maxBytes: this.runAnswerLimit };
     const response = await this.send('GET', path, options, signal);
     if (response.status !== 200) {
       throw this.answerError(response, path, options);
@@ -338,7 +340,7 @@ export class GatewayClient {
     if (this.tokenRejected) {
       throw new RejectedTokenError(this.baseUrl);
     }
-    const runOptions: SendOptions = { ...options, timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: execAnswerMaxBytes };
+    const runOptions: SendOptions = { ...options, timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: this.runAnswerLimit };
     const response = await this.send('POST', path, runOptions, signal);
     if (response.status !== 200 && response.status !== 202) {
       throw this.answerError(response, path, runOptions);
@@ -363,7 +365,7 @@ export class GatewayClient {
       if (stream.status === 200 && /^text\/event-stream\b/i.test(contentType)) {
         return stream;
       }
-      const response: RawResponse = { status: stream.status, headers: stream.headers, text: await stream.text(readAnswerMaxBytes) };
+      const response: RawResponse = { status: stream.status, headers: stream.headers, text: await stream.text(this.readAnswerLimit) };
       if ((stream.status === 404 && !/\bjson\b/i.test(contentType)) || stream.status === 200) {
         throw new StreamUnavailableError(`The gateway has no live output stream for sessions (it answered ${stream.status} ${contentType || 'without a content type'}); following the session by polling instead.`);
       }
@@ -411,6 +413,14 @@ export class GatewayClient {
     return { operation: options.operation, gatewayUrl: this.baseUrl, route: path, correlationId: options.correlationId, timeoutMs: this.requestTimeout(options) };
   }
 
+  private get runAnswerLimit(): number {
+    return this.options.maxAnswerBytes?.run ?? execAnswerMaxBytes;
+  }
+
+  private get readAnswerLimit(): number {
+    return this.options.maxAnswerBytes?.read ?? readAnswerMaxBytes;
+  }
+
   private requestTimeout(options: SendOptions): number {
     return options.timeoutMs ?? this.options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   }
@@ -426,7 +436,7 @@ export class GatewayClient {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         signal,
         timeoutMs: this.requestTimeout(options),
-        maxBytes: options.maxBytes ?? readAnswerMaxBytes,
+        maxBytes: options.maxBytes ?? this.readAnswerLimit,
         dispatcher: this.options.dispatcher,
       });
     } catch (error) {

@@ -251,7 +251,10 @@ export function errorForTransport(failure: TransportFailure, context: RequestCon
     return run ? runStateUnknown(context, what, { status: failure.status, detail }) : new GatewayAnswerError(`Could not ${operationLabel[context.operation]}: ${what}. A proxy may be compressing answers: ask for it to pass them through unchanged.`, context.route, detail);
   }
   if (!run) {
-    return new GatewayUnreachableError(`${unreachableReason(failure.code, context.gatewayUrl)}`, context.gatewayUrl, detail);
+    const reason = failure.maybeSent
+      ? `The connection to the gateway at ${context.gatewayUrl} broke ${failure.status === undefined ? 'before' : 'while reading'} its answer ${purpose} (${failure.code || 'closed'}). Try again; if it keeps happening, a proxy between you and the gateway may be cutting answers.`
+      : unreachableReason(failure.code, context.gatewayUrl);
+    return new GatewayUnreachableError(reason, context.gatewayUrl, detail);
   }
   if (!failure.maybeSent || isNotSentCode(failure.code)) {
     return new GatewayUnreachableError(`${unreachableReason(failure.code, context.gatewayUrl)} Nothing was sent, so nothing ran.`, context.gatewayUrl, detail);

@@ -91,33 +91,20 @@ function parseIntegrations(shape: ShapeReader, value: unknown, path: string): Ga
 }
 
 /** hoop reads template items with `fmt.Sprintf("%v")` and `required == "true"`; so does this. */
+function goItem<T>(item: Record<string, unknown>, textFields: readonly string[]): T {
+  const text = (entry: unknown) => (entry === null || entry === undefined ? '' : String(entry));
+  const fields = Object.fromEntries(textFields.map((name) => [name, text(item[name])]));
+  return { ...fields, required: item.required === true || item.required === 'true' } as T;
+}
+
 export function parseJiraTemplate(shape: ShapeReader, value: unknown): JiraIssueTemplate {
   const body = shape.object(value);
   const items = (field: string) => {
     const container = body[field] === null || body[field] === undefined ? {} : shape.object(body[field], field);
     return shape.list(container.items, `${field}.items`, (entry, entryPath) => shape.object(entry, entryPath));
   };
-  const text = (entry: unknown) => (entry === null || entry === undefined ? '' : typeof entry === 'string' ? entry : String(entry));
-  const required = (entry: unknown) => entry === true || entry === 'true';
-  const prompts = items('prompt_types').map(
-    (item): JiraPromptField => ({
-      jira_field: text(item.jira_field),
-      label: text(item.label),
-      description: text(item.description),
-      required: required(item.required),
-      field_type: text(item.field_type),
-    }),
-  );
-  const cmdb = items('cmdb_types').map(
-    (item): JiraCmdbField => ({
-      jira_field: text(item.jira_field),
-      jira_object_type: text(item.jira_object_type),
-      jira_object_schema_id: text(item.jira_object_schema_id),
-      required: required(item.required),
-      description: text(item.description),
-      value: text(item.value),
-    }),
-  );
+  const prompts = items('prompt_types').map((item) => goItem<JiraPromptField>(item, ['jira_field', 'label', 'description', 'field_type']));
+  const cmdb = items('cmdb_types').map((item) => goItem<JiraCmdbField>(item, ['jira_field', 'jira_object_type', 'jira_object_schema_id', 'description', 'value']));
   return {
     id: shape.string(body.id, 'id'),
     name: shape.optionalString(body.name, 'name') ?? '',

@@ -5,6 +5,7 @@ import { interpretExecResponse } from '../../src/core/runOutcome';
 import { buildExecBody, type RunRequest } from '../../src/core/runRequest';
 import { startLocalGateway, type LocalGateway, type LocalGatewayConfig } from '../gateway/localGateway';
 import { createRunbookRepo, type RunbookRepo } from '../support/gitFixture';
+import { helloRunRequest } from '../support/runRequests';
 
 const token = 'hpk_test_standard_user';
 const runbooks = {
@@ -47,20 +48,7 @@ describe('GatewayClient against the local gateway', function () {
   }
 
   function request(route: ApiRoute, overrides: Partial<RunRequest>): RunRequest {
-    return {
-      gatewayUrl: gateway?.url ?? '',
-      route,
-      connection: 'bash-local',
-      repository: 'github.com/acme/runbooks',
-      fileName: 'ops/hello.runbook.sh',
-      refHash: repo.head(),
-      parameters: { name: 'world' },
-      parameterSpecs: [],
-      envVars: [],
-      clientArgs: [],
-      metadata: {},
-      ...overrides,
-    };
+    return helloRunRequest(route, { gatewayUrl: gateway?.url ?? '', refHash: repo.head(), ...overrides });
   }
 
   async function run(client: GatewayClient, route: ApiRoute, overrides: Partial<RunRequest> = {}) {

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { GatewayAnswerError, GatewayHttpError, StreamUnavailableError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gatewayClient';
 import type { SessionStreamEvent } from '../../src/core/gatewayTypes';
-import { sendJson, startScriptedServer, type ReceivedRequest, type ScriptedServer } from '../support/scriptedServer';
+import { scriptedServers, sendJson, type ReceivedRequest, type ScriptedServer } from '../support/scriptedServer';
 
 const sessionId = '5f0c2b9e-1111-4a2b-9c3d-000000000001';
 
@@ -32,14 +32,11 @@ function sseEvent(type: 'o' | 'e' | 'i', bytes: Buffer): string {
 /** Session reads, the live output stream and the Jira template, against a scripted 127.0.0.1 server. */
 describe('GatewayClient session reads and the live output stream', function () {
   this.timeout(10_000);
+  const start = scriptedServers();
   let server: ScriptedServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
 
   async function serve(handler: (request: ReceivedRequest, res: ServerResponse) => void | Promise<void>): Promise<GatewayClient> {
-    server = await startScriptedServer(handler);
+    server = await start(handler);
     return new GatewayClient({ gatewayUrl: server.url, token: 'hpk_t' });
   }
 

@@ -5,6 +5,7 @@ import { interpretExecResponse } from '../../src/core/runOutcome';
 import { buildExecBody, type RunRequest } from '../../src/core/runRequest';
 import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
 import { createRunbookRepo, type RunbookRepo } from '../support/gitFixture';
+import { helloRunRequest } from '../support/runRequests';
 
 const requester = 'hpk_requester';
 const admin = 'hpk_admin';
@@ -26,7 +27,7 @@ describe('GatewayClient session calls against the local gateway', function () {
       users: { [requester]: { email: 'ana@example.com', role: 'standard' }, [admin]: { email: 'root@example.com', role: 'admin' } },
       repositories: [{ gitUrl: repo.remoteUrl, path: repo.bareDir }],
       connections: [
-        { name: 'bash', command: ['bash'] },
+        { name: 'bash-local', command: ['bash'] },
         { name: 'reviewed', command: ['bash'], review: true },
       ],
       execWaitMs: 500,
@@ -40,20 +41,7 @@ describe('GatewayClient session calls against the local gateway', function () {
   const client = (token = requester) => new GatewayClient({ gatewayUrl: gateway.url, token });
 
   function request(route: ApiRoute, overrides: Partial<RunRequest> = {}): RunRequest {
-    return {
-      gatewayUrl: gateway.url,
-      route,
-      connection: 'bash',
-      repository: 'github.com/acme/runbooks',
-      fileName: 'ops/hello.runbook.sh',
-      refHash: repo.head(),
-      parameters: { name: 'world' },
-      parameterSpecs: [],
-      envVars: [],
-      clientArgs: [],
-      metadata: {},
-      ...overrides,
-    };
+    return helloRunRequest(route, { gatewayUrl: gateway.url, refHash: repo.head(), ...overrides });
   }
 
   async function approve(sessionId: string): Promise<void> {
@@ -75,7 +63,7 @@ describe('GatewayClient session calls against the local gateway', function () {
 
     await client().exec('legacy', buildExecBody(request('legacy', { correlationId: 'run-legacy-1' }))).catch(() => undefined);
     const legacy = gateway.requests.filter((entry) => entry.method === 'POST').at(-1)!;
-    assert.match(legacy.path, /^\/api\/plugins\/runbooks\/connections\/bash\/exec$/);
+    assert.match(legacy.path, /^\/api\/plugins\/runbooks\/connections\/bash-local\/exec$/);
     assert.equal('correlation_id' in (legacy.body as object), false);
   });
 

@@ -1,19 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { GatewayAnswerError, GatewayHttpError, GatewayUnreachableError } from '../../src/core/errors';
 import { GatewayClient } from '../../src/core/gatewayClient';
-import { sendJson, startScriptedServer, type ScriptedServer } from '../support/scriptedServer';
+import { scriptedServers, sendJson } from '../support/scriptedServer';
 
 /** Sign-in calls and token rotation, against a scripted 127.0.0.1 server answering as hoop does (§4.1, §4.2). */
 describe('GatewayClient sign-in calls', function () {
   this.timeout(10_000);
-  let server: ScriptedServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const serve = scriptedServers();
 
   it('asks how to sign in, and for the OIDC or SAML login URL, without any Authorization', async () => {
-    server = await startScriptedServer((request, res) => {
+    const server = await serve((request, res) => {
       if (request.path === '/api/publicserverinfo') return sendJson(res, 200, { auth_method: 'oidc', setup_required: false });
       if (request.path === '/api/login') return sendJson(res, 200, { login_url: 'https://idp.example/authorize?x=1' });
       if (request.path === '/api/saml/login') return sendJson(res, 200, { login_url: 'https://saml.example/sso' });
@@ -28,7 +24,7 @@ describe('GatewayClient sign-in calls', function () {
   });
 
   it("signs in locally: the token is the Token header; a wrong password or unknown user says so in hoop's words", async () => {
-    server = await startScriptedServer((request, res) => {
+    const server = await serve((request, res) => {
       const { email, password } = JSON.parse(request.body) as { email: string; password: string };
       if (email !== 'ana@example.com') return sendJson(res, 404, { message: 'user not found' });
       if (password !== 'right') return sendJson(res, 401, { message: 'invalid credentials' });
@@ -51,7 +47,7 @@ describe('GatewayClient sign-in calls', function () {
   });
 
   it('takes a rotated token from X-New-Access-Token on any answer and sends it from then on', async () => {
-    server = await startScriptedServer((request, res) => {
+    const server = await serve((request, res) => {
       const rotate: Record<string, string> = request.headers.authorization === 'Bearer old' ? { 'x-new-access-token': 'new' } : {};
       sendJson(res, 200, { version: '1.148.0' }, rotate);
     });
@@ -67,7 +63,7 @@ describe('GatewayClient sign-in calls', function () {
   });
 
   it('fails route detection with a typed error on a proxy 502 or a timeout, never a guess', async () => {
-    server = await startScriptedServer((request, res) => {
+    const server = await serve((request, res) => {
       if (request.headers['user-agent'] === 'stall') return; // never answers
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html><body>502 Bad Gateway</body></html>');
@@ -83,7 +79,7 @@ describe('GatewayClient sign-in calls', function () {
   });
 
   it('refuses a server information answer without a version, naming the route and the field', async () => {
-    server = await startScriptedServer((_request, res) => sendJson(res, 200, { version: 143 }));
+    const server = await serve((_request, res) => sendJson(res, 200, { version: 143 }));
     const error = await new GatewayClient({ gatewayUrl: server.url, token: 't' }).detectApiRoute().catch((caught: unknown) => caught);
     assert.ok(error instanceof GatewayAnswerError, String(error));
     assert.match(error.message, /GET \/api\/serverinfo could not be understood: version is number 143, expected a string/);

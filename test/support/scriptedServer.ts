@@ -67,3 +67,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
+
+/** For a mocha suite: starts scripted servers on demand and closes them after each test. */
+export function scriptedServers(): (handler: ScriptedHandler, tls?: TlsServerOptions) => Promise<ScriptedServer> {
+  const servers: ScriptedServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler, tls) => {
+    const server = await startScriptedServer(handler, tls);
+    servers.push(server);
+    return server;
+  };
+}

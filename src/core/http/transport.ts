@@ -229,5 +229,10 @@ export function errorCode(error: unknown): string {
     current = (current as { cause?: unknown }).cause;
   }
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : '';
+  if (typeof code === 'string') {
+    return code;
+  }
+  // e.g. undici's HTTPParserError for a broken chunked body carries no code.
+  const name = error instanceof Error ? error.name : '';
+  return name === 'Error' || name === 'AbortError' ? '' : name;
 }
