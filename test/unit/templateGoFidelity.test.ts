@@ -69,6 +69,11 @@ describe('Go fidelity: printf', () => {
       '0 2 2 0.2 1.00 1.23e+06 0.000000e+00 100000 1e+21 1.00000');
   });
 
+  it('formats floats in hexadecimal and binary exponent form (%#x counts the x among its six digits, as Go does)', () => {
+    assert.equal(printf('"%x|%X|%.1x|%x|%#x|%b|%b" 1.0 -1.5 1.96875 0.0 1.0 1.0 0.0'), '0x1p+00|-0X1.8P+00|0x1.0p+01|0x0p+00|0x1.0000p+00|4503599627370496p-52|0p-1074');
+    assert.equal(printf('"%x|%.2f" 1e-320 (1.5)'), '0x1.fap-1064|1.50');
+  });
+
   it('reports bad verbs and missing or extra arguments in Go\'s words', () => {
     assert.equal(printf('"%d|%s|%z|%!" .nokey 3 "a" 1'), '%!d(<nil>)|%!s(int=3)|%!z(string=a)|%!!(int=1)');
     assert.equal(printf('"%"'), '%!(NOVERB)');

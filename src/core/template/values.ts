@@ -127,7 +127,45 @@ function fmtB(f: number): string {
   return `${m}p${e >= 0 ? '+' : ''}${e}`;
 }
 
-export type FloatVerb = 'b' | 'e' | 'E' | 'f' | 'g' | 'G';
+const UINT64 = (1n << 64n) - 1n;
+
+/** %x and %X: the hexadecimal mantissa and binary exponent, -0x1.yyyp±dd, rounded half to even at a precision. */
+function fmtX(a: number, prec: number, verb: 'x' | 'X'): string {
+  const { mant: frac, exp: biased } = float64Bits(a);
+  let mant = biased === 0 ? frac : frac | (1n << 52n);
+  let exp = (biased === 0 ? 1 : biased) - 1023;
+  if (mant === 0n) exp = 0;
+  mant = (mant << 8n) & UINT64; // the leading 1, if any, at bit 60
+  while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
+    mant = (mant << 1n) & UINT64;
+    exp--;
+  }
+  if (prec >= 0 && prec < 15) {
+    const shift = BigInt(prec * 4);
+    const extra = (mant << shift) & ((1n << 60n) - 1n);
+    mant >>= 60n - shift;
+    if ((extra | (mant & 1n)) > 1n << 59n) mant++;
+    mant <<= 60n - shift;
+    if ((mant & (1n << 61n)) !== 0n) {
+      mant >>= 1n;
+      exp++;
+    }
+  }
+  const digit = (d: bigint) => (verb === 'X' ? d.toString(16).toUpperCase() : d.toString(16));
+  let out = `0${verb}${(mant >> 60n) & 1n}`;
+  mant = (mant << 4n) & UINT64;
+  if ((prec < 0 && mant !== 0n) || prec > 0) {
+    out += '.';
+    for (let i = 0; prec < 0 ? mant !== 0n : i < prec; i++) {
+      out += digit((mant >> 60n) & 15n);
+      mant = (mant << 4n) & UINT64;
+    }
+  }
+  const e = Math.abs(exp);
+  return `${out}${verb === 'X' ? 'P' : 'p'}${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+}
+
+export type FloatVerb = 'b' | 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X';
 
 /** strconv.FormatFloat(f, verb, prec, 64); prec -1 means the shortest exact representation. */
 export function formatFloat(f: number, verb: FloatVerb, prec: number): string {
@@ -136,6 +174,7 @@ export function formatFloat(f: number, verb: FloatVerb, prec: number): string {
   const sign = f < 0 || Object.is(f, -0) ? '-' : '';
   const a = Math.abs(f);
   if (verb === 'b') return sign + fmtB(a);
+  if (verb === 'x' || verb === 'X') return sign + fmtX(a, prec, verb);
   const shortest = prec < 0;
   let x = shortest ? shortestDecimal(a) : exactDecimal(a);
   switch (verb) {
@@ -410,7 +449,7 @@ class Formatter {
   private fmtFloatVerb(arg: GoValue, v: number, verb: string): void {
     switch (verb) {
       case 'v': return this.fmtFloat(v, 'g', -1);
-      case 'b': case 'g': case 'G': return this.fmtFloat(v, verb, -1);
+      case 'b': case 'g': case 'G': case 'x': case 'X': return this.fmtFloat(v, verb, -1);
       case 'f': case 'e': case 'E': return this.fmtFloat(v, verb, 6);
       case 'F': return this.fmtFloat(v, 'f', 6);
     }
@@ -418,7 +457,7 @@ class Formatter {
   }
 
   private fmtComplex(arg: GoValue & { kind: 'complex128' }, verb: string): void {
-    if (!['v', 'b', 'g', 'G', 'f', 'F', 'e', 'E'].includes(verb)) return this.badVerb(verb, arg);
+    if (!['v', 'b', 'g', 'G', 'x', 'X', 'f', 'F', 'e', 'E'].includes(verb)) return this.badVerb(verb, arg);
     const oldPlus = this.f.plus;
     this.out.write('(');
     this.fmtFloatVerb(arg, arg.re, verb);
@@ -470,9 +509,9 @@ function validRune(u: bigint): number {
   return Number(u);
 }
 
-/** The # flag for floats: always a decimal point, and %g's trailing zeros up to the precision. */
+/** The # flag for floats: always a decimal point, and %g's (and %x's) trailing zeros up to the precision. */
 function keepPointAndZeros(signed: string, verb: FloatVerb, prec: number): string {
-  let digits = verb === 'g' || verb === 'G' ? (prec === -1 ? 6 : prec) : 0;
+  let digits = verb === 'g' || verb === 'G' || verb === 'x' ? (prec === -1 ? 6 : prec) : 0;
   let num = signed;
   let tail = '';
   let hasPoint = false;
@@ -480,7 +519,7 @@ function keepPointAndZeros(signed: string, verb: FloatVerb, prec: number): strin
   for (let i = 1; i < num.length; i++) {
     const c = num[i];
     if (c === '.') hasPoint = true;
-    else if (c === 'e' || c === 'E') {
+    else if (c === 'p' || c === 'P' || ((c === 'e' || c === 'E') && verb !== 'x' && verb !== 'X')) {
       tail = num.slice(i);
       num = num.slice(0, i);
       break;
