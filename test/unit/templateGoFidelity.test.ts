@@ -1,19 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { TemplateExecError } from '../../src/core/errors';
-import { parseRunbookTemplate } from '../../src/core/template';
+import { execError, output } from './templateHelpers';
 
-const output = (tmpl: string, inputs: Record<string, string> = {}) => parseRunbookTemplate(tmpl).render(inputs).output;
 const printf = (args: string) => output(`{{if true}}{{printf ${args}}}{{end}}`);
-
-function execError(tmpl: string, inputs: Record<string, string>): string {
-  try {
-    parseRunbookTemplate(tmpl).render(inputs);
-  } catch (e) {
-    assert.ok(e instanceof TemplateExecError, String(e));
-    return e.message;
-  }
-  return assert.fail('expected an exec error');
-}
 
 describe('Go fidelity: hoop\'s functions', () => {
   it('passes the required message to fmt.Errorf as a format, as hoop does', () => {

@@ -1,30 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { TemplateExecError, TemplateParseError } from '../../src/core/errors';
+import { TemplateExecError } from '../../src/core/errors';
 import { MAX_TEMPLATE_DEPTH, MAX_TEMPLATE_OUTPUT_BYTES, parseRunbookTemplate } from '../../src/core/template';
-
-/** Renders and returns the typed error's message; fails on success or on any other error. */
-function execError(tmpl: string, inputs: Record<string, string> = {}): string {
-  const template = parseRunbookTemplate(tmpl);
-  try {
-    template.render(inputs);
-  } catch (e) {
-    assert.ok(e instanceof TemplateExecError, `expected TemplateExecError, got ${String(e)}`);
-    return e.message;
-  }
-  return assert.fail('expected an exec error');
-}
-
-function parseError(tmpl: string): string {
-  try {
-    parseRunbookTemplate(tmpl);
-  } catch (e) {
-    assert.ok(e instanceof TemplateParseError, `expected TemplateParseError, got ${String(e)}`);
-    return e.message;
-  }
-  return assert.fail('expected a parse error');
-}
-
-const output = (tmpl: string, inputs: Record<string, string> = {}) => parseRunbookTemplate(tmpl).render(inputs).output;
+import { execError, output, parseError } from './templateHelpers';
 
 describe('template engine limits: every input gets a typed error', () => {
   it('stops a self-recursive {{define}} with Go\'s depth error, on every render', () => {

@@ -52,8 +52,41 @@ describe('pattern: Go\'s RE2 in linear time', () => {
     assert.equal(goRegexpMatch('^[[:^digit:]]+$', 'ab'), true);
   });
 
+  it('matches unanchored and honours anchors as RE2 does', () => {
+    assert.equal(goRegexpMatch('[0-9]+', 'abc1'), true);
+    assert.equal(goRegexpMatch('^[0-9]+$', '12a'), false);
+    assert.equal(goRegexpMatch('^a$', 'a\n'), false);
+    assert.equal(goRegexpMatch('^a\\z', 'a'), true);
+    assert.equal(goRegexpMatch('\\Aa', 'ba'), false);
+  });
+
+  it('reads RE2 flags and syntax', () => {
+    assert.equal(goRegexpMatch('^a(?i)b$', 'aB'), true);
+    assert.equal(goRegexpMatch('^a(?i:b)c$', 'aBC'), false);
+    assert.equal(goRegexpMatch('(?m)^b$', 'a\nb\nc'), true);
+    assert.equal(goRegexpMatch('^a.b$', 'a\nb'), false);
+    assert.equal(goRegexpMatch('(?s)^a.b$', 'a\nb'), true);
+    assert.equal(goRegexpMatch('^(?P<year>\\d{4})-(?<m>\\d{2})$', '2024-05'), true);
+    assert.equal(goRegexpMatch('^[[:alpha:]]+[[:^alpha:]]$', 'abc1'), true);
+    assert.equal(goRegexpMatch('^\\s$', '\u00a0'), false);
+    assert.equal(goRegexpMatch('^\\Q.*\\E$', '.*'), true);
+    assert.equal(goRegexpMatch('^a{,2}$', 'a{,2}'), true);
+    assert.equal(goRegexpMatch('^[]a]+$', ']a'), true);
+    assert.equal(goRegexpMatch('^\\x41\\x{42}\\101$', 'ABA'), true);
+    assert.equal(goRegexpMatch('^\\-\\#$', '-#'), true);
+  });
+
   it('refuses what Go refuses, with Go\'s text', () => {
     const cases: Array<[string, string]> = [
+      ['(abc', 'missing closing ): `(abc`'],
+      ['abc)', 'unexpected ): `abc)`'],
+      ['[a', 'missing closing ]: `[a`'],
+      ['a**', 'invalid nested repetition operator: `**`'],
+      ['*a', 'missing argument to repetition operator: `*`'],
+      ['\\q', 'invalid escape sequence: `\\q`'],
+      ['\\8', 'invalid escape sequence: `\\8`'],
+      ['x{1001}', 'invalid repeat count: `{1001}`'],
+      ['[z-a]', 'invalid character class range: `z-a`'],
       ['a\\', 'trailing backslash at end of expression: ``'],
       ['\\C', 'invalid escape sequence: `\\C`'],
       ['\\Z', 'invalid escape sequence: `\\Z`'],
