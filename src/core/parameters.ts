@@ -1,3 +1,4 @@
+import { TemplateExecError } from './errors';
 import { goRegexpMatch, type ParameterMetadata, type ParameterType } from './template';
 import type { GatewayParameterMetadata } from './gatewayTypes';
 
@@ -83,6 +84,9 @@ function isDate(value: string): boolean {
   return date.getUTCMonth() === Number(match[2]) - 1 && date.getUTCDate() === Number(match[3]);
 }
 
+/** Longer values are not matched against a `pattern` on each keystroke (re2js takes about 0.2 s per MiB). */
+export const MAX_PATTERN_INPUT_BYTES = 1024 * 1024;
+
 /**
  * The checks hoop's web form makes, plus `pattern` (which only the gateway checks, at run time).
  * Returns a message that says what is wrong and what is expected, or undefined when the value is fine.
@@ -102,11 +106,15 @@ export function validateParameter(spec: ParameterSpec, value: string): string | 
     return `${spec.name} must be ${typeCheck.expected}.`;
   }
   if (spec.pattern !== undefined) {
+    if (Buffer.byteLength(value, 'utf8') > MAX_PATTERN_INPUT_BYTES) {
+      return `${spec.name} is over ${MAX_PATTERN_INPUT_BYTES / 1024 / 1024} MiB, too long to check against its pattern here; shorten it, or pass large data as a file.`;
+    }
     let matches: boolean;
     try {
       matches = goRegexpMatch(spec.pattern, value);
-    } catch {
-      return undefined; // an invalid pattern is the template's fault; the gateway will report it
+    } catch (e) {
+      if (e instanceof TemplateExecError) return undefined; // an invalid pattern is the template's fault; the gateway will report it
+      throw e;
     }
     if (!matches) {
       return `${spec.name} must match the pattern ${spec.pattern}.`;

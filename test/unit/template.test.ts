@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { TemplateExecError, TemplateParseError } from '../../src/core/errors';
-import { goRegexpMatch, isRunbookFile, parseRunbookTemplate, RenderResult } from '../../src/core/template';
+import { isRunbookFile, parseRunbookTemplate } from '../../src/core/template';
+import { execError, type Inputs, output, parseError, render } from './templateHelpers';
 
-type Inputs = Record<string, string> | null;
 type GoError = { error: string };
 
 interface ParseCase {
@@ -24,32 +23,6 @@ const cases: {
   isRunbookFile: Array<{ filePath: string; msg: string; want: boolean }>;
 } = JSON.parse(readFileSync(path.join(__dirname, '../../../test/fixtures/hoop-template-cases.json'), 'utf8'));
 
-function parseError(tmpl: string): string {
-  try {
-    parseRunbookTemplate(tmpl);
-  } catch (e) {
-    assert.ok(e instanceof TemplateParseError, `expected TemplateParseError, got ${String(e)}`);
-    return e.message;
-  }
-  return assert.fail('expected a parse error');
-}
-
-function execError(tmpl: string, inputs: Inputs): string {
-  const template = parseRunbookTemplate(tmpl);
-  try {
-    template.render(inputs);
-  } catch (e) {
-    assert.ok(e instanceof TemplateExecError, `expected TemplateExecError, got ${String(e)}`);
-    return e.message;
-  }
-  return assert.fail('expected an exec error');
-}
-
-function render(tmpl: string, inputs: Inputs = {}): RenderResult {
-  return parseRunbookTemplate(tmpl).render(inputs);
-}
-
-const output = (tmpl: string, inputs: Inputs = {}) => render(tmpl, inputs).output;
 const attributes = (tmpl: string) => parseRunbookTemplate(tmpl).attributes;
 const text = { description: '', required: false, type: 'text' };
 
@@ -357,51 +330,5 @@ describe('runbook templates: Go text/template features', () => {
 
   it('supports parenthesised pipelines as arguments', () => {
     assert.equal(output('{{ .x | printf "%s/%s" (.a | squote) }}', data), "'A'/abcd");
-  });
-});
-
-describe('goRegexpMatch (Go RE2 semantics)', () => {
-  it('matches unanchored and honours anchors as RE2 does', () => {
-    assert.equal(goRegexpMatch('[0-9]+', 'abc1'), true);
-    assert.equal(goRegexpMatch('^[0-9]+$', '12a'), false);
-    assert.equal(goRegexpMatch('^a$', 'a\n'), false);
-    assert.equal(goRegexpMatch('^a\\z', 'a'), true);
-    assert.equal(goRegexpMatch('\\Aa', 'ba'), false);
-  });
-
-  it('translates RE2 flags and syntax', () => {
-    assert.equal(goRegexpMatch('(?i)^abc$', 'ABC'), true);
-    assert.equal(goRegexpMatch('^a(?i)b$', 'aB'), true);
-    assert.equal(goRegexpMatch('^a(?i:b)c$', 'aBC'), false);
-    assert.equal(goRegexpMatch('(?m)^b$', 'a\nb\nc'), true);
-    assert.equal(goRegexpMatch('^a.b$', 'a\nb'), false);
-    assert.equal(goRegexpMatch('(?s)^a.b$', 'a\nb'), true);
-    assert.equal(goRegexpMatch('^(?P<year>\\d{4})-(?<m>\\d{2})$', '2024-05'), true);
-    assert.equal(goRegexpMatch('^[[:alpha:]]+[[:^alpha:]]$', 'abc1'), true);
-    assert.equal(goRegexpMatch('^\\pL+\\p{Greek}$', 'éα'), true);
-    assert.equal(goRegexpMatch('^\\s$', '\u00a0'), false);
-    assert.equal(goRegexpMatch('^\\Q.*\\E$', '.*'), true);
-    assert.equal(goRegexpMatch('^a{,2}$', 'a{,2}'), true);
-    assert.equal(goRegexpMatch('^[]a]+$', ']a'), true);
-    assert.equal(goRegexpMatch('^\\x41\\x{42}\\101$', 'ABA'), true);
-    assert.equal(goRegexpMatch('^\\-\\#$', '-#'), true);
-  });
-
-  it('throws Go\'s parse errors', () => {
-    const cases: Array<[string, string]> = [
-      ['(abc', 'missing closing ): `(abc`'],
-      ['abc)', 'unexpected ): `abc)`'],
-      ['[a', 'missing closing ]: `[a`'],
-      ['a**', 'invalid nested repetition operator: `**`'],
-      ['*a', 'missing argument to repetition operator: `*`'],
-      ['\\q', 'invalid escape sequence: `\\q`'],
-      ['\\8', 'invalid escape sequence: `\\8`'],
-      ['x{1001}', 'invalid repeat count: `{1001}`'],
-      ['[z-a]', 'invalid character class range: `z-a`'],
-      ['a\\', 'trailing backslash at end of expression: ``'],
-    ];
-    for (const [pattern, message] of cases) {
-      assert.throws(() => goRegexpMatch(pattern, ''), { message: `regexp error: error parsing regexp: ${message}` }, pattern);
-    }
   });
 });

@@ -2,7 +2,7 @@
  * Go text/template's predefined functions (funcs.go), restricted to the value kinds a hoop template can hold,
  * with Go's signatures (for the arity and type checks in exec) and Go's error texts.
  */
-import { compareGoStrings, isGoPrint } from './goText';
+import { compareGoStrings, goBytes, goStringFromBytes, isGoPrint } from './goText';
 import { FuncEntry, FuncError, GoFunc, ParamType } from './exec';
 import { byteLength, formatV, goBool, goInt, goString, GoValue, isTrue, sprint, sprintf, sprintln, typeName } from './values';
 
@@ -39,7 +39,7 @@ function jsEscape(s: string): string {
       case '=': out += '\\u003D'; continue;
     }
     if (cp < 0x20) out += '\\u00' + cp.toString(16).toUpperCase().padStart(2, '0');
-    else if (cp < 0x80 || isGoPrint(cp)) out += ch;
+    else if (cp < 0x80 || isGoPrint(cp) || (cp >= 0xdc80 && cp <= 0xdcff)) out += ch; // a raw byte decodes as the printable U+FFFD
     else out += '\\u' + cp.toString(16).toUpperCase().padStart(4, '0');
   }
   return out;
@@ -48,7 +48,7 @@ function jsEscape(s: string): string {
 /** url.QueryEscape. */
 function queryEscape(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
+  for (const b of goBytes(s)) {
     const c = String.fromCharCode(b);
     if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
     else if (c === ' ') out += '+';
@@ -82,7 +82,7 @@ function index([item, ...indexes]: GoValue[]): GoValue {
   for (const idx of indexes) {
     switch (item.kind) {
       case 'string': {
-        const bytes: Buffer = Buffer.from(item.s, 'utf8');
+        const bytes = goBytes(item.s);
         const x = indexArg(idx, bytes.length);
         if (x >= bytes.length) throw new FuncError('reflect: string index out of range');
         item = { kind: 'uint8', i: BigInt(bytes[x]) };
@@ -106,11 +106,11 @@ function slice([item, ...indexes]: GoValue[]): GoValue {
   if (indexes.length > 3) throw new FuncError(`too many slice indexes: ${indexes.length}`);
   if (item.kind !== 'string') throw new FuncError(`can't slice item of type ${typeName(item)}`);
   if (indexes.length === 3) throw new FuncError('cannot 3-index slice a string');
-  const bytes = Buffer.from(item.s, 'utf8');
+  const bytes = goBytes(item.s);
   const idx = [0, bytes.length];
   indexes.forEach((v, i) => (idx[i] = indexArg(v, bytes.length)));
   if (idx[0] > idx[1]) throw new FuncError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
-  return goString(bytes.subarray(idx[0], idx[1]).toString('utf8'));
+  return goString(goStringFromBytes(bytes.subarray(idx[0], idx[1])));
 }
 
 type BasicKind = 'invalid' | 'bool' | 'complex' | 'int' | 'float' | 'string' | 'uint';

@@ -3,7 +3,8 @@
  * evaluation order, the same "current node" bookkeeping (s.at) and the same error texts, so that
  * exec errors read `template: :LINE:COL: executing "NAME" at <NODE>: MESSAGE` exactly as in Go.
  */
-import { compareGoStrings, goQuote, utf8Length } from './goText';
+import { compareGoStrings, goBytesAsText, goQuote, rejoinRawBytes, utf8Length } from './goText';
+import { MAX_EXEC_DEPTH, MAX_OUTPUT_BYTES, TooLargeError } from './limits';
 import {
   BranchNode, ChainNode, CommandNode, FieldNode, IdentifierNode, ListNode, Node, nodeString, NumberNode, PipeNode,
   TemplateNode, VariableNode,
@@ -33,8 +34,6 @@ export interface FuncEntry {
 /** A Go template exec error; `message` is Go's full text. */
 export class GoExecError extends Error {}
 
-const MAX_EXEC_DEPTH = 100000;
-
 const PARAM_TYPE_NAMES: Record<ParamType, string> = { string: 'string', value: 'reflect.Value', any: 'interface {}' };
 
 class BreakSignal {}
@@ -52,6 +51,10 @@ interface ExecContext {
   readonly trees: TreeSet;
   readonly funcs: ReadonlyMap<string, FuncEntry>;
   readonly out: string[];
+  /** UTF-8 bytes written to `out`. */
+  outBytes: number;
+  /** Nested bodies, template calls and parenthesised pipelines being evaluated (see MAX_EXEC_DEPTH). */
+  depth: number;
 }
 
 /** Template.Execute of the main ("") template with `data` as dot. Returns the output. Throws GoExecError. */
@@ -61,12 +64,19 @@ export function executeTemplate(
   funcs: ReadonlyMap<string, FuncEntry>,
   data: GoValue,
 ): string {
-  const ctx: ExecContext = { text, trees, funcs, out: [] };
-  const state = new State(ctx, '', [{ name: '$', value: data }], 0);
+  const ctx: ExecContext = { text, trees, funcs, out: [], outBytes: 0, depth: 0 };
+  const state = new State(ctx, '', [{ name: '$', value: data }]);
   const root = trees.get('');
   if (!root) return state.errorf(`${goQuote('')} is an incomplete or empty template`);
   state.walk(data, root);
-  return ctx.out.join('');
+  return goBytesAsText(ctx.out.join(''));
+}
+
+/** A function's string result, refused past the size limit, with split characters that rejoined read as text. */
+function checkedResult(value: GoValue): GoValue {
+  if (value.kind !== 'string') return value;
+  if (utf8Length(value.s) > MAX_OUTPUT_BYTES) throw new TooLargeError('the result');
+  return goString(rejoinRawBytes(value.s));
 }
 
 type RangeBranch = BranchNode & { readonly type: 'range' };
@@ -78,8 +88,26 @@ class State {
     private readonly ctx: ExecContext,
     private readonly name: string,
     private vars: Variable[],
-    private readonly depth: number,
   ) {}
+
+  /** Runs one nested evaluation, refusing to go deeper than MAX_EXEC_DEPTH (Go's wording). */
+  private nested<T>(evaluate: () => T): T {
+    if (this.ctx.depth >= MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
+    this.ctx.depth++;
+    try {
+      return evaluate();
+    } finally {
+      this.ctx.depth--;
+    }
+  }
+
+  private write(text: string): void {
+    this.ctx.outBytes += utf8Length(text);
+    if (this.ctx.outBytes > MAX_OUTPUT_BYTES) {
+      this.errorf(`the rendered runbook is over the ${MAX_OUTPUT_BYTES}-byte limit; check for a loop or a recursive template`);
+    }
+    this.ctx.out.push(text);
+  }
 
   private at(node: Node): void {
     this.node = node;
@@ -138,11 +166,11 @@ class State {
       }
       case 'break': throw BREAK;
       case 'continue': throw CONTINUE;
-      case 'if': case 'with': this.walkIfOrWith(dot, node); return;
+      case 'if': case 'with': this.nested(() => this.walkIfOrWith(dot, node)); return;
       case 'list': for (const n of node.nodes) this.walk(dot, n); return;
-      case 'range': this.walkRange(dot, node as RangeBranch); return;
+      case 'range': this.nested(() => this.walkRange(dot, node as RangeBranch)); return;
       case 'template': this.walkTemplate(dot, node); return;
-      case 'text': this.ctx.out.push(node.text); return;
+      case 'text': this.write(node.text); return;
     }
     this.errorf(`unknown node: ${nodeString(node)}`);
   }
@@ -214,20 +242,15 @@ class State {
     this.at(t);
     const root: ListNode | undefined = this.ctx.trees.get(t.name);
     if (!root) this.errorf(`template ${goQuote(t.name)} not defined`);
-    if (this.depth === MAX_EXEC_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
-    const newDot = this.evalPipeline(dot, t.pipe);
-    try {
-      new State(this.ctx, t.name, [{ name: '$', value: newDot }], this.depth + 1).walk(newDot, root);
-    } catch (e) {
-      // JavaScript's stack ends long before Go's depth limit; report it as Go does.
-      if (e instanceof RangeError) this.errorf(`exceeded maximum template depth (${MAX_EXEC_DEPTH})`);
-      throw e;
-    }
+    this.nested(() => {
+      const newDot = this.evalPipeline(dot, t.pipe);
+      new State(this.ctx, t.name, [{ name: '$', value: newDot }]).walk(newDot, root);
+    });
   }
 
   private printValue(node: Node, value: GoValue): void {
     this.at(node);
-    this.ctx.out.push(value.kind === 'invalid' ? '<no value>' : formatV(value));
+    this.write(value.kind === 'invalid' ? '<no value>' : formatV(value));
   }
 
   // --- evaluation ---
@@ -261,7 +284,7 @@ class State {
       case 'identifier': return this.evalFunction(dot, first, cmd, args, final);
       case 'pipe':
         this.notAFunction(args, final);
-        return this.evalPipeline(dot, first);
+        return this.nested(() => this.evalPipeline(dot, first));
       case 'variable': return this.evalVariableNode(first, args, final);
     }
     this.at(first);
@@ -365,9 +388,9 @@ class State {
 
     try {
       if (builtin && name === 'call') return callBuiltin(argNodes.length === 0 ? formatV(final!) : nodeString(argNodes[0]), argv);
-      return fn.call(argv);
+      return checkedResult(fn.call(argv));
     } catch (e) {
-      if (!(e instanceof FuncError)) throw e;
+      if (!(e instanceof FuncError) && !(e instanceof TooLargeError)) throw e;
       this.at(node);
       this.errorf(`error calling ${name}: ${e.message}`);
     }
@@ -393,7 +416,7 @@ class State {
         return this.errorf(`cannot assign nil to ${typ ? PARAM_TYPE_NAMES[typ] : '<nil>'}`);
       case 'field': return this.validateType(this.evalFieldNode(dot, n, [n], undefined), typ);
       case 'variable': return this.validateType(this.evalVariableNode(n, null, undefined), typ);
-      case 'pipe': return this.validateType(this.evalPipeline(dot, n), typ);
+      case 'pipe': return this.validateType(this.nested(() => this.evalPipeline(dot, n)), typ);
       case 'identifier': return this.validateType(this.evalFunction(dot, n, n, null, undefined), typ);
       case 'chain': return this.validateType(this.evalChainNode(dot, n, null, undefined), typ);
     }
@@ -414,7 +437,7 @@ class State {
       case 'number': return this.idealConstant(n);
       case 'string': return goString(n.text);
       case 'variable': return this.evalVariableNode(n, null, undefined);
-      case 'pipe': return this.evalPipeline(dot, n);
+      case 'pipe': return this.nested(() => this.evalPipeline(dot, n));
     }
     this.errorf(`can't handle assignment of ${nodeString(n)} to empty interface argument`);
   }

@@ -4,7 +4,8 @@
  */
 import { FuncEntry, FuncError, GoFunc } from './exec';
 import { goRegexpMatch } from './goRegexp';
-import { goString, GoValue } from './values';
+import { goBytes, goStringFromBytes } from './goText';
+import { goString, GoValue, sprintf } from './values';
 
 /** The names hoop registers, for the parser's "function not defined" check. */
 export const HOOP_FUNC_NAMES: readonly string[] = [
@@ -20,7 +21,7 @@ function stringFunc(arity: number, body: (...args: string[]) => string): GoFunc 
 
 /** base64.StdEncoding.DecodeString, with Go's CorruptInputError offsets. */
 export function decodeBase64Go(s: string): string {
-  const src = Buffer.from(s, 'utf8');
+  const src = goBytes(s);
   const out: number[] = [];
   const decodeMap = (c: number): number => {
     if (c >= 65 && c <= 90) return c - 65;
@@ -39,7 +40,7 @@ export function decodeBase64Go(s: string): string {
     let trailingError: FuncError | null = null;
     for (let j = 0; j < 4; j++) {
       if (si === src.length) {
-        if (j === 0) return Buffer.from(out).toString('utf8');
+        if (j === 0) return goStringFromBytes(Uint8Array.from(out));
         throw corrupt(si - j); // StdEncoding requires padding
       }
       const c = src[si++];
@@ -71,7 +72,7 @@ export function decodeBase64Go(s: string): string {
     out.push(...bytes.slice(0, dlen - 1));
     if (trailingError) throw trailingError;
   }
-  return Buffer.from(out).toString('utf8');
+  return goStringFromBytes(Uint8Array.from(out));
 }
 
 /** hoop's functions for one execution; `asenv` records `envvar:NAME` = base64(value) into `envVars`. */
@@ -83,7 +84,7 @@ export function hoopFuncs(envVars: Record<string, string>): Map<string, FuncEntr
       variadic: false,
       call: (args) => {
         const [msg, s] = strings(args);
-        if (s === '') throw new FuncError(msg);
+        if (s === '') throw new FuncError(sprintf(msg, [])); // hoop calls fmt.Errorf(msg): the message is a format
         return goString(s);
       },
     },
@@ -113,11 +114,11 @@ export function hoopFuncs(envVars: Record<string, string>): Map<string, FuncEntr
     squote: stringFunc(1, (s) => `'${s}'`),
     dquote: stringFunc(1, (s) => `"${s}"`),
     quotechar: stringFunc(2, (c, s) => c + s + c),
-    encodeb64: stringFunc(1, (s) => Buffer.from(s, 'utf8').toString('base64')),
+    encodeb64: stringFunc(1, (s) => goBytes(s).toString('base64')),
     decodeb64: { params: ['string'], variadic: false, call: (args) => goString(decodeBase64Go(strings(args)[0])) },
     asenv: stringFunc(2, (key, value) => {
       Object.defineProperty(envVars, `envvar:${key}`, {
-        value: Buffer.from(value, 'utf8').toString('base64'), enumerable: true, writable: true, configurable: true,
+        value: goBytes(value).toString('base64'), enumerable: true, writable: true, configurable: true,
       });
       return '';
     }),

@@ -5,12 +5,15 @@
 import { TemplateExecError, TemplateParseError } from '../errors';
 import { executeTemplate, FuncEntry, GoExecError } from './exec';
 import { GO_BUILTINS } from './builtins';
-import { goTrimSpace } from './goText';
+import { fromGoJson, goTrimSpace } from './goText';
 import { HOOP_FUNC_NAMES, hoopFuncs } from './hoopFuncs';
 import { ActionNode, nodeString } from './nodes';
 import { GoParseError, parseTemplate, TreeSet } from './parser';
 
 export { goRegexpMatch } from './goRegexp';
+export {
+  MAX_EXEC_DEPTH as MAX_TEMPLATE_DEPTH, MAX_OUTPUT_BYTES as MAX_TEMPLATE_OUTPUT_BYTES, MAX_PARSE_DEPTH as MAX_TEMPLATE_NESTING,
+} from './limits';
 
 export type ParameterType =
   'text' | 'number' | 'tel' | 'time' | 'date' | 'url' | 'email' | 'select' | 'textarea' | 'password' | 'file';
@@ -133,7 +136,7 @@ class ParsedRunbook implements RunbookTemplate {
     const data = new Map<string, string>();
     for (const key of Object.keys(inputs ?? {})) {
       const value: unknown = inputs![key];
-      data.set(key, typeof value === 'string' ? value : ''); // a JSON null decodes to "" in Go
+      data.set(fromGoJson(key), typeof value === 'string' ? fromGoJson(value) : ''); // a JSON null decodes to "" in Go
     }
     const missing: string[] = [];
     for (const name of this.names) {
@@ -162,7 +165,6 @@ export function parseRunbookTemplate(text: string): RunbookTemplate {
     trees = parseTemplate(text, FUNC_NAMES);
   } catch (e) {
     if (e instanceof GoParseError) throw new TemplateParseError(e.message);
-    if (e instanceof RangeError) throw new TemplateParseError('template: :1: max expression depth exceeded');
     throw e;
   }
   return new ParsedRunbook(text, trees);

@@ -5,6 +5,7 @@
  */
 import { goQuote, goTrimSpace, goUnquote, INVALID_SYNTAX, unquoteChar } from './goText';
 import { Item, ItemType, itemString, Lexer } from './lexer';
+import { MAX_PARSE_DEPTH } from './limits';
 import {
   BranchNode, CommandNode, ElseNode, EndNode, FieldNode, ListNode, Node, nodeString, NumberNode, PipeNode,
   TemplateNode, VariableNode,
@@ -13,14 +14,13 @@ import {
 /** A Go template parse error; `message` is Go's full text. */
 export class GoParseError extends Error {}
 
-const MAX_STACK_DEPTH = 10000;
 
 export type TreeSet = Map<string, ListNode>;
 
 /** parse.Parse(name="", text, funcs): the named trees of the template, "" being the main one. */
 export function parseTemplate(text: string, funcs: ReadonlySet<string>): TreeSet {
   const trees = new Map<string, Tree>();
-  const tree = new Tree('', funcs, new Lexer(text), trees);
+  const tree = new Tree('', funcs, new Lexer(text), trees, { depth: 0 });
   tree.parse();
   tree.add();
   const out: TreeSet = new Map();
@@ -44,14 +44,26 @@ class Tree {
   private vars: string[] = ['$'];
   private actionLine = 0;
   private rangeDepth = 0;
-  private stackDepth = 0;
 
   constructor(
     private name: string,
     private readonly funcs: ReadonlySet<string>,
     private readonly lex: Lexer,
     private readonly treeSet: Map<string, Tree>,
+    /** Nested bodies and parenthesised pipelines open in the whole text (see MAX_PARSE_DEPTH). */
+    private readonly nesting: { depth: number },
   ) {}
+
+  /** Parses one nested construct, refusing to go deeper than MAX_PARSE_DEPTH with Go's parenthesis-limit text. */
+  private nested<T>(parse: () => T): T {
+    if (this.nesting.depth >= MAX_PARSE_DEPTH) this.errorf('max expression depth exceeded');
+    this.nesting.depth++;
+    try {
+      return parse();
+    } finally {
+      this.nesting.depth--;
+    }
+  }
 
   // --- token buffer, exactly as Go's Tree ---
 
@@ -140,7 +152,7 @@ class Tree {
   }
 
   private subTree(name: string): Tree {
-    return new Tree(name, this.funcs, this.lex, this.treeSet);
+    return new Tree(name, this.funcs, this.lex, this.treeSet, this.nesting);
   }
 
   parse(): void {
@@ -202,15 +214,15 @@ class Tree {
   private action(): Node {
     const token = this.nextNonSpace();
     switch (token.typ) {
-      case ItemType.Block: return this.blockControl();
+      case ItemType.Block: return this.nested(() => this.blockControl());
       case ItemType.Break: return this.loopControl('break', token);
       case ItemType.Continue: return this.loopControl('continue', token);
       case ItemType.Else: return this.elseControl();
       case ItemType.End: return this.endControl();
-      case ItemType.If: return this.branchControl('if');
-      case ItemType.Range: return this.branchControl('range');
+      case ItemType.If: return this.nested(() => this.branchControl('if'));
+      case ItemType.Range: return this.nested(() => this.branchControl('range'));
       case ItemType.Template: return this.templateControl();
-      case ItemType.With: return this.branchControl('with');
+      case ItemType.With: return this.nested(() => this.branchControl('with'));
     }
     this.backup();
     const first = this.peek();
@@ -297,7 +309,7 @@ class Tree {
         if ((context === 'if' && this.peek().typ === ItemType.If) || (context === 'with' && this.peek().typ === ItemType.With)) {
           this.next();
           elseList = this.newList(next.pos);
-          elseList.nodes.push(this.branchControl(context));
+          elseList.nodes.push(this.nested(() => this.branchControl(context)));
         } else {
           const [list2, end] = this.itemList();
           elseList = list2;
@@ -404,13 +416,7 @@ class Tree {
       case ItemType.CharConstant: case ItemType.Complex: case ItemType.Number:
         return this.newNumber(token);
       case ItemType.LeftParen:
-        if (this.stackDepth >= MAX_STACK_DEPTH) this.errorf('max expression depth exceeded');
-        this.stackDepth++;
-        try {
-          return this.pipeline('parenthesized pipeline', ItemType.RightParen);
-        } finally {
-          this.stackDepth--;
-        }
+        return this.nested(() => this.pipeline('parenthesized pipeline', ItemType.RightParen));
       case ItemType.String: case ItemType.RawString:
         return { type: 'string', pos: token.pos, quoted: token.val, text: this.unquote(token.val) };
     }
