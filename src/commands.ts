@@ -7,7 +7,7 @@ import type { RunRegistry } from './core/run/runRegistry';
 import { sessionUrl } from './core/runOutcome';
 import type { ErrorReporter } from './errorReporter';
 import type { GatewayAccess } from './gatewayAccess';
-import type { RunFlow, RunOptions } from './run/runFlow';
+import { untilSettled, type RunFlow, type RunOptions } from './run/runFlow';
 import type { RunLifecycle } from './run/runLifecycle';
 import type { RunMemory } from './runMemory';
 import type { SecretStore } from './secretStore';
@@ -87,9 +87,14 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
     [commandIds.executeApproved]: async (arg?: unknown) => {
       const run = await runFrom(arg, (candidate) => candidate.state === 'approved', 'execute');
       await lifecycle.executeApproved(run);
+      await untilSettled(run);
       return { ...run.data, output: run.output };
     },
-    [commandIds.openRunOutput]: async (arg?: unknown) => openRunDocument(await runFrom(arg, () => true, 'show')),
+    [commandIds.openRunOutput]: async (arg?: unknown) => {
+      // Show Output with nothing chosen: the run going on, else the newest one.
+      const newest = arg === undefined && registry.active.length === 0 ? registry.all[0] : undefined;
+      return openRunDocument(newest ?? (await runFrom(arg, () => true, 'show')));
+    },
     [commandIds.openSession]: async (arg?: unknown) => {
       const run = await runFrom(arg, (candidate) => candidate.data.sessionId !== undefined, 'open');
       const link = run.state === 'waitingForReview' ? gatewayLink(run.data.reviewUrl, run.data.gatewayUrl, run.data.sessionId) : sessionUrl(run.data.gatewayUrl, run.data.sessionId!);
@@ -126,25 +131,30 @@ function runbookTarget(target: unknown): unknown {
   return target instanceof vscode.Uri || typeof target === 'string' ? target : undefined;
 }
 
-/** The run an action is for: the given id or runs-view item, else the only candidate, else the user's pick. */
+/**
+ * The run an action is for: the given id or runs-view item; else, among the runs it applies to,
+ * the only one going on, or the only one at all; else the user's pick.
+ */
 async function runArgument(registry: RunRegistry, arg: unknown, applies: (run: Run) => boolean, what: string): Promise<Run> {
   const id = runIdOf(arg);
   if (id !== undefined) {
     const run = registry.get(id);
     if (!run) {
-      throw new ConfigurationError(`That run is no longer in the Runs view's history.`);
+      throw new ConfigurationError('That run is no longer in the Runs view\'s history.');
     }
     return run;
   }
   const candidates = registry.all.filter(applies);
-  if (candidates.length <= 1) {
-    if (!candidates[0]) {
-      throw new ConfigurationError(`There is no run to ${what}.`);
-    }
-    return candidates[0];
+  const going = candidates.filter((run) => !run.ended);
+  const obvious = going.length === 1 ? going[0] : going.length === 0 && candidates.length === 1 ? candidates[0] : undefined;
+  if (obvious) {
+    return obvious;
+  }
+  if (candidates.length === 0) {
+    throw new ConfigurationError(`There is no run to ${what}.`);
   }
   const picked = await vscode.window.showQuickPick(
-    candidates.map((run) => ({ label: run.data.runbookName, description: `${run.data.connection} · ${run.data.message}`, run })),
+    (going.length ? going : candidates).map((run) => ({ label: run.data.runbookName, description: `${run.data.connection} · ${run.data.message}`, run })),
     { title: `Which run do you want to ${what}?` },
   );
   if (!picked) {

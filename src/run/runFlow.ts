@@ -106,6 +106,7 @@ export class RunFlow {
         message: `Preparing ${prepared.name} on ${inputs.connection}…`,
         startedAt: Date.now(),
         batchId,
+        jiraIssueExpected: Boolean(prepared.connections.find((connection) => connection.name === inputs.connection)?.jira_issue_template_id) || undefined,
         summary,
         recipe: recipeOf(prepared, inputs),
       }),

@@ -58,7 +58,7 @@ export class RunLifecycle implements vscode.Disposable {
     } finally {
       live.abort();
     }
-    this.handleAnswer(run, answer);
+    await this.handleAnswer(run, answer);
   }
 
   /** Stop Waiting: the run goes on at the gateway, and is followed in the background. */
@@ -92,7 +92,7 @@ export class RunLifecycle implements vscode.Disposable {
     const client = await this.clientFor(run);
     run.update({ state: 'running', message: `Executing the approved ${run.data.runbookName} on ${run.data.connection}…` });
     try {
-      this.handleAnswer(run, await client.execReviewedSession(sessionId, this.controllerFor(run).signal));
+      await this.handleAnswer(run, await client.execReviewedSession(sessionId, this.controllerFor(run).signal));
     } catch (error) {
       if (error instanceof GatewayHttpError) {
         run.update({ state: 'approved', message: error.message });
@@ -134,13 +134,16 @@ export class RunLifecycle implements vscode.Disposable {
     }
   }
 
-  private handleAnswer(run: Run, answer: ExecResult): void {
+  private async handleAnswer(run: Run, answer: ExecResult): Promise<void> {
     const outcome = interpretExecResponse(answer.status, answer.body, answer.text);
     if (outcome.kind === 'unknown') {
       this.logger.warn(`The gateway's answer to ${run.data.runbookName} could not be understood: ${outcome.raw}`);
     }
     if (outcome.sessionId) {
       this.sessionKnown(run, outcome.sessionId);
+    }
+    if (run.data.jiraIssueExpected && run.data.sessionId) {
+      await this.noteJiraIssue(run, run.data.sessionId); // before the run ends, so its transcript names the issue
     }
     const next = applyExecOutcome(run, outcome, this.masker(run));
     if (next === 'follow') {
@@ -149,6 +152,15 @@ export class RunLifecycle implements vscode.Disposable {
       this.watchReviewInBackground(run, run.data.sessionId!);
     } else {
       this.done(run);
+    }
+  }
+
+  /** The Jira issue the gateway created for the run (§1.8) is on its session once created. */
+  private async noteJiraIssue(run: Run, sessionId: string): Promise<void> {
+    const session = await (await this.clientFor(run)).getSession(sessionId).catch(() => undefined);
+    const key = session?.integrations_metadata?.jira_issue_key;
+    if (key) {
+      run.update({ jiraIssue: { key, url: session.integrations_metadata?.jira_issue_url } });
     }
   }
 

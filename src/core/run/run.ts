@@ -64,6 +64,8 @@ export interface RunRecord {
   reviewUrl?: string;
   reviewedBy?: string;
   jiraIssue?: { key: string; url?: string };
+  /** The connection has a Jira issue template: the gateway creates an issue for the run. */
+  jiraIssueExpected?: boolean;
   aiAnalysis?: AiAnalysis;
   /** The user stopped waiting: the run goes on at the gateway, followed in the background. */
   detached?: boolean;
