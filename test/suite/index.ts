@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // As in test/run.mjs: a skipped or .only test in the extension host fails the run instead of passing silently.
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', forbidOnly: true, forbidPending: true });
   for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js'))) {
     mocha.addFile(path.join(__dirname, file));
   }
