@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/core/runOutcome';
 import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
-import { extensionId, gitIn, startSuiteGateway, testToken, transcriptText, waitFor, workspaceUri } from './fixture';
+import { extensionId, gitIn, runDismissingPrompts, startSuiteGateway, testToken, transcriptText, waitFor, workspaceUri } from './fixture';
 
 /** A server a hostile repository could name: it records every request's headers and answers nothing useful. */
 async function startRecordingServer(): Promise<{ url: string; requests: IncomingHttpHeaders[]; close(): Promise<void> }> {
@@ -155,7 +155,8 @@ describe('Hoop Runbooks in the extension host', () => {
         vscode.workspace.getConfiguration('editor', workspaceUri('ops/hello.runbook.sh')).get('tabSize') === 7,
       );
       const sentBefore = gateway.requests.length;
-      const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'redirected?' } });
+      // A token prompt (for the other gateway) is dismissed, so a redirect fails the test instead of hanging it.
+      const outcome = await runDismissingPrompts<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'redirected?' } });
       assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'hello redirected?\n', JSON.stringify(outcome));
       const exec = gateway.requests.slice(sentBefore).find((request) => request.path === '/api/runbooks/exec');
       assert.deepEqual((exec?.body as Record<string, unknown>).metadata, { source: 'workspace file' }, 'the run went to the user-level gateway, with the workspace file in force');

@@ -27,8 +27,9 @@ async function withSettings<T>(values: Record<string, unknown>, body: () => Prom
   }
 }
 
-async function runRunbook(uri: vscode.Uri, options: Record<string, unknown>): Promise<RunOutcome | undefined> {
-  return vscode.commands.executeCommand<RunOutcome | undefined>('hoop.runRunbook', uri, options);
+/** A prompt these runs should not show (e.g. for a token) is dismissed, so the test fails instead of hanging. */
+function runRunbook(uri: vscode.Uri, options: Record<string, unknown>): Promise<RunOutcome | undefined> {
+  return runDismissingPrompts<RunOutcome>('hoop.runRunbook', uri, options);
 }
 
 /** Asserts a run succeeded with this output; else shows what the extension logged (the error a user was shown). */
@@ -96,7 +97,7 @@ describe('settings and commands', () => {
     await vscode.commands.executeCommand('hoop.clearToken');
     try {
       const since = gateway.requests.length;
-      const outcome = await runDismissingPrompts<RunOutcome>('hoop.runRunbook', hello(), { connection: 'bash-local', parameters: { name: 'no token' } });
+      const outcome = await runRunbook(hello(), { connection: 'bash-local', parameters: { name: 'no token' } });
       assert.equal(outcome, undefined);
       assert.deepEqual(gateway.requests.slice(since), [], 'nothing reaches the gateway without a token');
     } finally {
@@ -158,7 +159,7 @@ describe('settings and commands', () => {
     gitIn(1, 'commit', '--quiet', '-m', 'Add a canary runbook');
     try {
       const since = gateway.requests.length;
-      const dismissed = await runDismissingPrompts<RunOutcome>('hoop.runRunbook', workspaceUri(fileName, 1), { connection: 'bash-local', skipGitWarnings: true });
+      const dismissed = await runRunbook(workspaceUri(fileName, 1), { connection: 'bash-local', skipGitWarnings: true });
       assert.equal(dismissed, undefined);
       assert.ok(gateway.requests.slice(since).some((request) => request.path === '/api/runbooks'), 'it read the gateway\'s listing first');
       assert.deepEqual(execRequests(since), [], 'it asked for "percent" (dismissed) instead of sending without it');
