@@ -14,7 +14,7 @@ import { defaultTestSettings, startCodeServer } from '../host/codeServer';
 import { findDesktopVscode } from '../host/desktopVscode';
 import { isHostProvisioned, repoRoot } from '../host/paths';
 import { killProcessTree } from '../host/processTree';
-import { createSampleWorkspace, sampleToken, type SampleWorkspace } from '../sample/sampleWorkspace';
+import { createSampleWorkspace, samplePassword, sampleToken, sampleUserEmail, type SampleWorkspace } from '../sample/sampleWorkspace';
 
 export interface TryItOptions {
   stateDir: string;
@@ -187,6 +187,13 @@ Hoop Runbooks is ready.
   Workspace: ${tryIt.workspaceFolder}
 
 ${tryIt.vscodeUrl ? 'Open the VS Code address in your browser, then open' : 'In the VS Code window, open'} ops/restart-service.runbook.sh and click "Run runbook".
+
+More to try:
+  - ops/slow-report.runbook.sh outlives the gateway's wait (it answers "running"), then exits 3.
+  - Run ops/print-secret.runbook.sh on bash-reviewed: it waits for review. Open the session link and
+    approve or reject it there as the sample's reviewer (Rita Reviewer), then execute it from VS Code.
+  - Runs on bash-jira ask for Jira fields and open a (stand-in) Jira issue.
+  - Signing in: the browser sign-in completes by itself; email ${sampleUserEmail}, password ${samplePassword}.
 Press Ctrl+C to stop.`);
 }
 

@@ -15,6 +15,21 @@ export interface LocalGatewayConfig {
   version?: string;
   /** Bearer token → user (§4.1). Default: none, so every request is 401. */
   users?: Record<string, GatewayUser>;
+  /**
+   * `auth_method` of `GET /api/publicserverinfo` and `/api/serverinfo` (§4.2). Default 'local', hoop's own
+   * default without an identity provider. 'oidc' enables `/api/login` + `/api/callback`, 'saml' enables
+   * `/api/saml/login` + `/api/saml/callback`; both through the stand-in identity provider under `/idp/`.
+   */
+  authMethod?: 'local' | 'oidc' | 'saml';
+  /** The stand-in identity provider's sign-in (browser login). */
+  identityProvider?: IdentityProviderConfig;
+  /** Lifetime of tokens issued by sign-in or rotation. Default 12 h (hoop's local-auth tokens). */
+  tokenLifetimeMs?: number;
+  /**
+   * Serve HTTPS with a certificate for 127.0.0.1/localhost/::1 signed by a test CA generated at start
+   * (`LocalGateway.ca`). Default false: plain HTTP.
+   */
+  tls?: boolean;
   /** The legacy static `Api-Key` header value; it acts as admin. Default: unset (the header is refused). */
   apiKey?: string;
   /** Runbook repositories (§3). None → `404 runbook configuration not found` (v2) / `plugin not found` (legacy). */
@@ -25,6 +40,21 @@ export interface LocalGatewayConfig {
   rules?: RunbookRuleConfig[];
   /** How long exec waits before answering 202 running. Default 50000 (the real 50 s). */
   execWaitMs?: number;
+  /**
+   * How often a running session's output is stored, i.e. becomes visible in `GET /api/sessions/{id}`
+   * (`expand=event_stream`) and `/result/stream`. Default 50000 (hoop's audit WAL flush); the SSE
+   * `/stream` is live regardless.
+   */
+  flushIntervalMs?: number;
+  /** Interval of the `: keepalive` comments on `GET /api/sessions/{id}/stream`. Default 30000 (hoop's). */
+  sseKeepaliveMs?: number;
+  /** Jira issue templates (§1.8); a connection uses one through `jiraIssueTemplateId`. Default: none. */
+  jiraIssueTemplates?: JiraIssueTemplateConfig[];
+  /**
+   * The `users` key of the reviewer who acts on the `{API_URL}/sessions/{id}` page's Approve and Reject
+   * buttons (the page needs no sign-in). Default: none, so the page shows no buttons.
+   */
+  pageReviewer?: string;
   /** How long a repository tip is cached. Default 0: re-read on every request (the real gateway caches 5 min). */
   cacheMs?: number;
   /** Base of the `{API_URL}/sessions/<sid>` review links and `api_url`. Default: the server's own URL. */
@@ -45,6 +75,23 @@ export interface GatewayUser {
   groups?: string[];
   /** Inactive users get 401 like unknown ones. Default 'active'. */
   status?: 'active' | 'inactive';
+  /** Enables `POST /api/localauth/login` for this user's email. Default: none (401 invalid credentials). */
+  password?: string;
+  /**
+   * This configured token is expired, and the gateway holds a refresh token: requests are served and
+   * answered with `X-New-Access-Token` (§4.1). Default false.
+   */
+  tokenExpired?: boolean;
+}
+
+export interface IdentityProviderConfig {
+  /** The `users` key (configured token) of the user who signs in. Default: the first configured user. */
+  user?: string;
+  /**
+   * 'success' (default), or 'error': the identity provider's answer fails verification, so the gateway's
+   * callback redirects with `?error=unexpected_error` (OIDC) / `?error=<reason>` (SAML).
+   */
+  outcome?: 'success' | 'error';
 }
 
 export interface RepositoryConfig {
@@ -81,8 +128,44 @@ export interface ConnectionConfig {
   secrets?: Record<string, string>;
   /** Hidden from the caller by access control: 404 on exec, absent from `GET /api/connections`. Default false. */
   hidden?: boolean;
+  /** Id of a `jiraIssueTemplates` entry: exec creates a Jira issue and needs its required fields (§1.8). */
+  jiraIssueTemplateId?: string;
   /** Legacy plugin path prefix (§3.4): exec outside it is `404 runbook file <f> not found`. Default: none. */
   legacyPathPrefix?: string;
+}
+
+export interface JiraIssueTemplateConfig {
+  id: string;
+  name: string;
+  description?: string;
+  /** Issue keys are `<projectKey>-<n>`. */
+  projectKey: string;
+  requestTypeId?: string;
+  /** What the user is asked (`prompt_types.items`). */
+  promptFields?: JiraPromptField[];
+  /** Jira Assets objects the user picks (`cmdb_types.items`); the value sent is an object id. */
+  cmdbFields?: JiraCmdbField[];
+}
+
+export interface JiraPromptField {
+  /** The key in `jira_fields`, e.g. `customfield_10052`. */
+  jiraField: string;
+  label: string;
+  description?: string;
+  /** Default false. */
+  required?: boolean;
+  /** Default 'text'. */
+  fieldType?: 'text' | 'select' | 'datetime-local';
+  /** For 'select'. */
+  options?: string[];
+}
+
+export interface JiraCmdbField {
+  jiraField: string;
+  jiraObjectType: string;
+  jiraObjectSchemaId?: string;
+  description?: string;
+  required?: boolean;
 }
 
 export interface RunbookRuleConfig {
@@ -101,11 +184,19 @@ export interface ResolvedConfig {
   api: 'v2' | 'legacy';
   version: string;
   users: Record<string, GatewayUser>;
+  authMethod: 'local' | 'oidc' | 'saml';
+  identityProvider: Required<IdentityProviderConfig> | undefined;
+  tokenLifetimeMs: number;
+  tls: boolean;
   apiKey: string | undefined;
   repositories: RepositoryConfig[];
   connections: ConnectionConfig[];
   rules: RunbookRuleConfig[];
   execWaitMs: number;
+  flushIntervalMs: number;
+  sseKeepaliveMs: number;
+  jiraIssueTemplates: JiraIssueTemplateConfig[];
+  pageReviewer: string | undefined;
   cacheMs: number;
   publicUrl: string | undefined;
   faults: Record<string, { status: number; message: string }>;
@@ -126,16 +217,48 @@ export function resolveConfig(config: LocalGatewayConfig): ResolvedConfig {
     api,
     version: config.version ?? (api === 'v2' ? '1.148.0' : '1.42.0'),
     users: config.users ?? {},
+    authMethod: config.authMethod ?? 'local',
+    identityProvider: resolveIdentityProvider(config),
+    tokenLifetimeMs: config.tokenLifetimeMs ?? 12 * 60 * 60 * 1000,
+    tls: config.tls ?? false,
     apiKey: config.apiKey,
     repositories: config.repositories ?? [],
     connections: config.connections ?? [],
     rules: config.rules ?? [],
     execWaitMs: config.execWaitMs ?? 50_000,
+    flushIntervalMs: config.flushIntervalMs ?? 50_000,
+    sseKeepaliveMs: config.sseKeepaliveMs ?? 30_000,
+    jiraIssueTemplates: resolveJiraTemplates(config),
+    pageReviewer: knownUser(config, config.pageReviewer, 'pageReviewer'),
     cacheMs: config.cacheMs ?? 0,
     publicUrl: config.publicUrl?.replace(/\/+$/, ''),
     faults: config.faults ?? {},
     orgId: uuidV5('local-gateway-org'),
   };
+}
+
+/** undefined when no user is configured: the stand-in IdP then fails every sign-in. */
+function resolveIdentityProvider(config: LocalGatewayConfig): Required<IdentityProviderConfig> | undefined {
+  const user = knownUser(config, config.identityProvider?.user ?? Object.keys(config.users ?? {})[0], 'identityProvider.user');
+  return user === undefined ? undefined : { user, outcome: config.identityProvider?.outcome ?? 'success' };
+}
+
+/** Every connection's `jiraIssueTemplateId` must name a template. */
+function resolveJiraTemplates(config: LocalGatewayConfig): JiraIssueTemplateConfig[] {
+  const templates = config.jiraIssueTemplates ?? [];
+  for (const connection of config.connections ?? []) {
+    if (connection.jiraIssueTemplateId !== undefined && !templates.some((t) => t.id === connection.jiraIssueTemplateId)) {
+      throw new Error(`connection ${connection.name}: jiraIssueTemplateId ${connection.jiraIssueTemplateId} is not in jiraIssueTemplates`);
+    }
+  }
+  return templates;
+}
+
+function knownUser(config: LocalGatewayConfig, key: string | undefined, option: string): string | undefined {
+  if (key !== undefined && !config.users?.[key]) {
+    throw new Error(`${option} ${key} is not a key of users`);
+  }
+  return key;
 }
 
 /** Deterministic ids (RFC 4122 v5 in the URL namespace, like hoop's uuid.NewSHA1(uuid.NameSpaceURL, …)). */

@@ -4,7 +4,8 @@ import type { ConnectionConfig } from './config';
 import { mergeAgentEnv } from './envVars';
 import { AGENT_INTERNAL_EXIT_CODE, startExec } from './executor';
 import { message, reply, type JsonReply } from './httpKit';
-import type { AiAnalysis, Session } from './sessions';
+import { createJiraIssue, missingJiraFieldsMessage } from './jira';
+import { KILLED_BY_USER, type AiAnalysis, type Session } from './sessions';
 import type { GatewayState } from './state';
 
 /** clientexec's nil exit code: "the gateway could not get one". */
@@ -34,15 +35,9 @@ function execResponse(fields: {
 }
 
 /** A gateway-side failure after the session exists: HTTP 200, failed, -2, the error as output (§1.3). */
-function gatewayFailure(session: Session, text: string, startedAt: number): JsonReply {
-  finish(session, null);
+function gatewayFailure(state: GatewayState, session: Session, text: string, startedAt: number): JsonReply {
+  state.sessions.end(session, null);
   return reply(200, execResponse({ sessionId: session.id, output: text, outputStatus: 'failed', exitCode: NIL_EXIT_CODE, executionTime: Date.now() - startedAt }));
-}
-
-function finish(session: Session, exitCode: number | null): void {
-  session.status = 'done';
-  session.exitCode = exitCode;
-  session.endDate = new Date();
 }
 
 function newReview(session: Session, groups: string[], ruleName: string | null): void {
@@ -80,7 +75,7 @@ export async function execRunbookSession(
   state: GatewayState,
   connection: ConnectionConfig,
   session: Session,
-  opts: { withAiAnalyzer: boolean },
+  opts: { withAiAnalyzer: boolean; jiraFields: Record<string, string> },
 ): Promise<JsonReply> {
   const reviewLink = `${state.apiUrl()}/sessions/${session.id}`;
   const verdict = opts.withAiAnalyzer && connection.aiAnalysis ? AI_VERDICTS[connection.aiAnalysis] : null;
@@ -88,13 +83,21 @@ export async function execRunbookSession(
     session.aiAnalysis = verdict;
     state.sessions.add(session);
     if (connection.aiAnalysis === 'block') {
-      finish(session, AGENT_INTERNAL_EXIT_CODE);
+      state.sessions.end(session, AGENT_INTERNAL_EXIT_CODE);
       return reply(200, execResponse({ sessionId: session.id, output: 'Session blocked by AI risk analyzer', outputStatus: 'blocked', exitCode: AGENT_INTERNAL_EXIT_CODE, aiAnalysis: verdict }));
     }
     newReview(session, connection.reviewers ?? ['admin'], 'ai-session-analyzer');
     return reply(202, execResponse({ sessionId: session.id, hasReview: true, output: reviewLink, outputStatus: '', exitCode: 0, aiAnalysis: verdict }));
   }
 
+  const jiraTemplate = state.config.jiraIssueTemplates.find((t) => t.id === connection.jiraIssueTemplateId);
+  if (jiraTemplate) {
+    const missing = missingJiraFieldsMessage(jiraTemplate, opts.jiraFields);
+    if (missing) {
+      return message(422, missing);
+    }
+    createJiraIssue(state, jiraTemplate, opts.jiraFields, session);
+  }
   for (const field of connection.mandatoryMetadataFields ?? []) {
     const value = session.metadata?.[field];
     if (value === undefined || value === null || value === '') {
@@ -105,7 +108,7 @@ export async function execRunbookSession(
 
   const startedAt = Date.now();
   if ((connection.accessModeRunbooks ?? 'enabled') === 'disabled') {
-    return gatewayFailure(session, 'rpc error: code = FailedPrecondition desc = runbooks is disabled for this connection', startedAt);
+    return gatewayFailure(state, session, 'rpc error: code = FailedPrecondition desc = runbooks is disabled for this connection', startedAt);
   }
   if (connection.review) {
     newReview(session, connection.reviewers ?? ['admin'], null);
@@ -118,7 +121,7 @@ export async function execRunbookSession(
 export async function runSession(state: GatewayState, connection: ConnectionConfig, session: Session): Promise<JsonReply> {
   const startedAt = Date.now();
   if ((connection.status ?? 'online') === 'offline') {
-    return gatewayFailure(session, 'agent is offline', startedAt);
+    return gatewayFailure(state, session, 'agent is offline', startedAt);
   }
   session.status = 'open';
   const exec = startExec({
@@ -126,12 +129,17 @@ export async function runSession(state: GatewayState, connection: ConnectionConf
     clientArgs: session.clientArgs,
     script: session.script,
     agentEnv: mergeAgentEnv(session.envVars, connection.secrets),
-    onOutput: (stream, chunk) => session.events.push([(Date.now() - session.startDate.getTime()) / 1000, stream, chunk.toString('base64')]),
+    onOutput: (stream, chunk) => state.sessions.record(session, stream, chunk),
   });
-  state.sessions.attach(session.id, exec);
+  state.sessions.attach(session, exec);
   const done = exec.result.then((result) => {
-    finish(session, result.exitCode);
-    return result;
+    // A kill closes the agent stream from the gateway: the error ends the output and no exit code arrives.
+    const killed = state.sessions.wasKilled(session.id);
+    if (killed) {
+      state.sessions.record(session, 'e', Buffer.from(KILLED_BY_USER));
+    }
+    state.sessions.end(session, killed ? null : result.exitCode);
+    return { ...result, killed };
   });
 
   let timer: NodeJS.Timeout | undefined;
@@ -142,6 +150,9 @@ export async function runSession(state: GatewayState, connection: ConnectionConf
   clearTimeout(timer);
   if (outcome === 'timeout') {
     return reply(202, execResponse({ sessionId: session.id, outputStatus: 'running', exitCode: NIL_EXIT_CODE }));
+  }
+  if (outcome.killed) {
+    return reply(200, execResponse({ sessionId: session.id, output: KILLED_BY_USER, outputStatus: 'failed', exitCode: NIL_EXIT_CODE, executionTime: outcome.executionTimeMs }));
   }
   return reply(
     200,
@@ -178,6 +189,7 @@ export function newSession(
     events: [],
     review: null,
     aiAnalysis: null,
+    integrationsMetadata: null,
     ...fields,
   };
 }

@@ -1,22 +1,46 @@
 import { NO_ROLE, READ_ONLY, type RouteRole } from './auth';
-import type { Handler } from './handlers/common';
-import { getConnection, listConnections, serverInfo, userInfo } from './handlers/info';
+import type { Handler, PublicHandler } from './handlers/common';
+import { idpAuthorize, idpSamlSso, localLogin, oidcCallback, oidcLogin, publicServerInfo, samlCallback, samlLogin } from './handlers/login';
+import { getConnection, getJiraIssueTemplate, listConnections, serverInfo, userInfo } from './handlers/info';
+import { jiraIssuePage, sessionPage, sessionPageReview } from './handlers/pages';
+import { getReview, listSessions, sessionResultStream, streamSession } from './handlers/sessionReads';
 import { legacyExec, legacyList, legacyListByConnection } from './handlers/runbooksLegacy';
 import { listRunbooks, runbookExec } from './handlers/runbooksV2';
 import { getSession, killSession, runReviewedExec, updateReview } from './handlers/sessions';
 
-interface Route {
+interface RouteBase {
   method: string;
   /** gin-style pattern; `:name` matches one segment. */
   path: string;
-  /** Role middleware of the route in gateway/api/server.go. */
-  roles: RouteRole[];
-  handler: Handler;
   /** Only registered by a V2 gateway (≥ 1.43.1). */
   v2Only?: boolean;
 }
 
+/** A route behind AuthMiddleware with the role middleware of gateway/api/server.go. */
+interface AuthRoute extends RouteBase {
+  roles: RouteRole[];
+  handler: Handler;
+}
+
+/** A route without AuthMiddleware (sign-in, and the stand-in identity provider). */
+interface PublicRoute extends RouteBase {
+  public: true;
+  handler: PublicHandler;
+}
+
+export type Route = AuthRoute | PublicRoute;
+
 const ROUTES: Route[] = [
+  { method: 'GET', path: '/api/publicserverinfo', public: true, handler: publicServerInfo },
+  { method: 'POST', path: '/api/localauth/login', public: true, handler: localLogin },
+  { method: 'GET', path: '/api/login', public: true, handler: oidcLogin },
+  { method: 'GET', path: '/api/callback', public: true, handler: oidcCallback },
+  { method: 'GET', path: '/api/saml/login', public: true, handler: samlLogin },
+  { method: 'POST', path: '/api/saml/callback', public: true, handler: samlCallback },
+  // Not in hoop: the stand-in IdP redirects instead of posting a form, so a script can follow it.
+  { method: 'GET', path: '/api/saml/callback', public: true, handler: samlCallback },
+  { method: 'GET', path: '/idp/authorize', public: true, handler: idpAuthorize },
+  { method: 'GET', path: '/idp/saml/sso', public: true, handler: idpSamlSso },
   { method: 'GET', path: '/api/serverinfo', roles: READ_ONLY, handler: serverInfo },
   { method: 'GET', path: '/api/userinfo', roles: READ_ONLY, handler: userInfo },
   { method: 'GET', path: '/api/connections', roles: READ_ONLY, handler: listConnections },
@@ -26,11 +50,20 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/api/plugins/runbooks/connections/:name/exec', roles: NO_ROLE, handler: legacyExec },
   { method: 'GET', path: '/api/plugins/runbooks/templates', roles: READ_ONLY, handler: legacyList },
   { method: 'GET', path: '/api/plugins/runbooks/connections/:name/templates', roles: READ_ONLY, handler: legacyListByConnection },
+  { method: 'GET', path: '/api/integrations/jira/issuetemplates/:id', roles: READ_ONLY, handler: getJiraIssueTemplate },
+  { method: 'GET', path: '/api/sessions', roles: READ_ONLY, handler: listSessions },
   { method: 'GET', path: '/api/sessions/:session_id', roles: READ_ONLY, handler: getSession },
+  { method: 'GET', path: '/api/sessions/:session_id/stream', roles: READ_ONLY, handler: streamSession },
+  { method: 'GET', path: '/api/sessions/:session_id/result/stream', roles: READ_ONLY, handler: sessionResultStream },
+  { method: 'GET', path: '/api/reviews/:id', roles: READ_ONLY, handler: getReview },
   { method: 'POST', path: '/api/sessions/:session_id/kill', roles: NO_ROLE, handler: killSession },
   { method: 'POST', path: '/api/sessions/:session_id/exec', roles: NO_ROLE, handler: runReviewedExec },
   { method: 'PUT', path: '/api/sessions/:session_id/review', roles: NO_ROLE, handler: updateReview },
   { method: 'PUT', path: '/api/reviews/:id', roles: NO_ROLE, handler: updateReview },
+  // Not in hoop's API: stand-ins for its web UI and for Jira, without sign-in.
+  { method: 'GET', path: '/sessions/:session_id', public: true, handler: sessionPage },
+  { method: 'POST', path: '/sessions/:session_id/review', public: true, handler: sessionPageReview },
+  { method: 'GET', path: '/jira/browse/:key', public: true, handler: jiraIssuePage },
 ];
 
 export interface RouteMatch {

@@ -30,6 +30,9 @@ export interface Review {
   rejectionReason: string | null;
 }
 
+/** `[seconds since start, 'o'|'e', base64]`, one entry of the blob stream. */
+export type SessionEvent = [number, 'o' | 'e', string];
+
 /** One exec session as the gateway stores it (`models.Session`). */
 export interface Session {
   id: string;
@@ -49,20 +52,47 @@ export interface Session {
   exitCode: number | null;
   startDate: Date;
   endDate: Date | null;
-  /** `[seconds since start, 'o'|'e', base64]`, the blob stream. */
-  events: [number, 'o' | 'e', string][];
+  /** The stored blob stream (what was flushed so far). */
+  events: SessionEvent[];
   review: Review | null;
   aiAnalysis: AiAnalysis | null;
   sessionBatchId: string | null;
   correlationId: string | null;
+  /** `jira_issue_key`/`jira_issue_url` once a Jira issue was created (§1.8). */
+  integrationsMetadata: Record<string, string> | null;
 }
 
-/** In-memory sessions plus the processes still running for them. */
+/** One output chunk as it happens, for `GET /api/sessions/{id}/stream` subscribers. */
+export interface LiveEvent {
+  time: Date;
+  type: 'o' | 'e';
+  payload: Buffer;
+}
+
+export interface SessionSubscriber {
+  onEvent(event: LiveEvent): void;
+  /** The session is done; no more events. */
+  onEnd(): void;
+}
+
+/** hoop's gateway closes the agent stream with this error on kill (transport/system KillSession). */
+export const KILLED_BY_USER = 'session killed by the user';
+
+/**
+ * In-memory sessions, the processes still running for them, and their output: live to subscribers at
+ * once, into the stored `event_stream` every `flushIntervalMs` and at the end (hoop's audit WAL).
+ */
 export class SessionStore {
   readonly sessions = new Map<string, Session>();
   /** Sessions whose reviewed exec request is being handled (run-exec.go lockExec). */
   readonly execLocks = new Set<string>();
   private readonly running = new Map<string, RunningExec>();
+  private readonly killed = new Set<string>();
+  private readonly subscribers = new Map<string, Set<SessionSubscriber>>();
+  private readonly unflushed = new Map<string, SessionEvent[]>();
+  private readonly flushTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly flushIntervalMs: number) {}
 
   add(session: Session): void {
     this.sessions.set(session.id, session);
@@ -81,9 +111,46 @@ export class SessionStore {
     return [...this.sessions.values()].find((s) => s.review?.id === idOrSid);
   }
 
-  attach(sessionId: string, exec: RunningExec): void {
-    this.running.set(sessionId, exec);
-    void exec.result.finally(() => this.running.delete(sessionId));
+  attach(session: Session, exec: RunningExec): void {
+    this.running.set(session.id, exec);
+    const timer = setInterval(() => this.flush(session), this.flushIntervalMs);
+    timer.unref();
+    this.flushTimers.set(session.id, timer);
+    void exec.result.finally(() => this.running.delete(session.id));
+  }
+
+  /** An output chunk: published to subscribers now, stored at the next flush. */
+  record(session: Session, type: 'o' | 'e', chunk: Buffer): void {
+    const time = new Date();
+    const pending = this.unflushed.get(session.id) ?? [];
+    pending.push([(time.getTime() - session.startDate.getTime()) / 1000, type, chunk.toString('base64')]);
+    this.unflushed.set(session.id, pending);
+    this.subscribers.get(session.id)?.forEach((s) => s.onEvent({ time, type, payload: chunk }));
+  }
+
+  private flush(session: Session): void {
+    session.events.push(...(this.unflushed.get(session.id) ?? []));
+    this.unflushed.delete(session.id);
+  }
+
+  /** The session is done: its output is stored and its stream subscribers get `session_end`. */
+  end(session: Session, exitCode: number | null): void {
+    clearInterval(this.flushTimers.get(session.id));
+    this.flushTimers.delete(session.id);
+    this.flush(session);
+    session.status = 'done';
+    session.exitCode = exitCode;
+    session.endDate = new Date();
+    this.subscribers.get(session.id)?.forEach((s) => s.onEnd());
+    this.subscribers.delete(session.id);
+  }
+
+  /** Returns the unsubscribe function. */
+  subscribe(sessionId: string, subscriber: SessionSubscriber): () => void {
+    const set = this.subscribers.get(sessionId) ?? new Set();
+    set.add(subscriber);
+    this.subscribers.set(sessionId, set);
+    return () => set.delete(subscriber);
   }
 
   /** Resolves when the session's process (if any) has exited. */
@@ -91,8 +158,23 @@ export class SessionStore {
     return this.running.get(sessionId)?.result.then(() => undefined) ?? Promise.resolve();
   }
 
-  kill(sessionId: string): void {
-    this.running.get(sessionId)?.kill();
+  isRunning(sessionId: string): boolean {
+    return this.running.has(sessionId);
+  }
+
+  wasKilled(sessionId: string): boolean {
+    return this.killed.has(sessionId);
+  }
+
+  /** Kills the process tree; false when nothing runs for the session. */
+  kill(sessionId: string): boolean {
+    const exec = this.running.get(sessionId);
+    if (!exec) {
+      return false;
+    }
+    this.killed.add(sessionId);
+    exec.kill();
+    return true;
   }
 
   async killAll(): Promise<void> {
@@ -156,7 +238,7 @@ export function sessionJson(session: Session, opts: { includeScript: boolean; ev
     script: { data: opts.includeScript ? session.script : '' },
     script_size: scriptBytes,
     labels: session.labels,
-    integrations_metadata: null,
+    integrations_metadata: session.integrationsMetadata,
     metadata: session.metadata,
     metrics: null,
     user: session.owner.email,

@@ -6,6 +6,11 @@ import type { LocalGatewayConfig } from '../gateway/localGateway';
 import { createRunbookRepo, type RunbookRepo } from '../support/gitFixture';
 
 export const sampleToken = 'local-dev-token';
+/** The sample user's email and password for `POST /api/localauth/login`. */
+export const sampleUserEmail = 'dev@acme.example';
+export const samplePassword = 'acme-dev-password';
+/** The reviewer of `bash-reviewed`; the session page's Approve/Reject buttons act as this user. */
+export const sampleReviewerToken = 'local-reviewer-token';
 export const sampleRemoteUrl = 'https://github.com/acme/runbooks.git';
 
 export const sampleRunbooks: Record<string, string> = {
@@ -56,6 +61,19 @@ echo "Note ($(printf '%s' "$NOTE" | wc -l | tr -d ' ') line breaks):"
 printf '%s\\n' "$NOTE" | sed 's/^/  > /'
 if [ -n "$ATTACHMENT_B64" ]; then echo "Attachment: $(printf '%s' "$ATTACHMENT_B64" | base64 -d | wc -c | tr -d ' ') bytes"; fi
 `,
+  'ops/slow-report.runbook.sh': `#!/usr/bin/env bash
+# Runs longer than the gateway waits (the sample gateway answers "running" after 5 s): a line a second, then exit 3.
+DURATION={{ .seconds | type "number" | default "12" | description "How long the report runs, in seconds" }}
+for i in $(seq 1 "$DURATION"); do echo "report line $i/$DURATION"; sleep 1; done
+echo "report incomplete: 2 checks failed" >&2
+exit 3
+`,
+  'ops/print-secret.runbook.sh': `#!/usr/bin/env bash
+# Prints the DB_PASSWORD secret it was given, raw and base64-encoded: a demo of where secrets end up. Never do this for real.
+echo "Connecting to {{ .database | default "orders" | description "Database to connect to" }} with password [$DB_PASSWORD] (raw)"
+echo "The same password in base64: $(printf '%s' "$DB_PASSWORD" | base64) (end)"
+echo "Connected."
+`,
   'billing/refund.runbook.sh': `#!/usr/bin/env bash
 # Refunds a customer; the prod-billing connection holds every run for review.
 CUSTOMER={{ .customer_id | type "number" | required "customer_id is required" | description "Customer to refund" | order "1" }}
@@ -66,14 +84,18 @@ echo "Refunding $AMOUNT to customer $CUSTOMER"
 
 /** Workspace settings a team would commit: which secrets its runbooks need. */
 export const sampleWorkspaceSettings = {
-  'hoop.secrets': [{ name: 'KUBECONFIG', kind: 'filesystem', runbooks: 'k8s/**', description: 'Your kubeconfig file content' }],
+  'hoop.secrets': [
+    { name: 'KUBECONFIG', kind: 'filesystem', runbooks: 'k8s/**', description: 'Your kubeconfig file content' },
+    { name: 'DB_PASSWORD', kind: 'envvar', runbooks: 'ops/print-secret.runbook.sh', description: 'The orders database password' },
+  ],
 };
 
 export interface SampleWorkspace {
   repo: RunbookRepo;
   /** The folder to open in VS Code. */
   folder: string;
-  gatewayConfig(options?: { execWaitMs?: number; port?: number }): LocalGatewayConfig;
+  /** `authMethod` defaults to 'oidc' (the stand-in identity provider signs in the sample user). */
+  gatewayConfig(options?: { execWaitMs?: number; port?: number; authMethod?: LocalGatewayConfig['authMethod'] }): LocalGatewayConfig;
   /** User settings (the gateway URL is application-scoped: a workspace cannot set it). */
   userSettings(gatewayUrl: string): Record<string, unknown>;
   cleanup(): void;
@@ -89,20 +111,50 @@ export function createSampleWorkspace(options: { parentDir?: string } = {}): Sam
   return {
     repo,
     folder: repo.workDir,
-    gatewayConfig: ({ execWaitMs = 5_000, port = 0 } = {}) => ({
+    gatewayConfig: ({ execWaitMs = 5_000, port = 0, authMethod = 'oidc' } = {}) => ({
       port,
-      users: { [sampleToken]: { email: 'dev@acme.example', name: 'Local Developer', role: 'standard', groups: ['engineering'] } },
+      users: {
+        [sampleToken]: { email: sampleUserEmail, name: 'Local Developer', role: 'standard', groups: ['engineering'], password: samplePassword },
+        [sampleReviewerToken]: { email: 'reviewer@acme.example', name: 'Rita Reviewer', role: 'standard', groups: ['sre'] },
+      },
+      // "Sign in with the browser" works too: the stand-in identity provider signs in the sample user.
+      authMethod,
+      identityProvider: { user: sampleToken },
+      pageReviewer: sampleReviewerToken,
+      // Output shows up in the session and on its page every second (hoop: every 50 s).
+      flushIntervalMs: 1_000,
       repositories: [{ gitUrl: sampleRemoteUrl, path: repo.bareDir }],
       connections: [
         { name: 'bash-local', type: 'custom', subtype: 'custom', command: ['bash'] },
         { name: 'bash-staging', type: 'custom', subtype: 'custom', command: ['bash'] },
         { name: 'python-local', type: 'custom', subtype: 'custom', command: ['python3', '-'] },
         { name: 'prod-billing', type: 'custom', subtype: 'custom', command: ['bash'], review: true, reviewers: ['admin'], mandatoryMetadataFields: ['ticket'] },
+        { name: 'bash-reviewed', type: 'custom', subtype: 'custom', command: ['bash'], review: true, reviewers: ['sre'] },
+        { name: 'bash-jira', type: 'custom', subtype: 'custom', command: ['bash'], jiraIssueTemplateId: 'change-request' },
+      ],
+      jiraIssueTemplates: [
+        {
+          id: 'change-request',
+          name: 'Change request',
+          description: 'Every run on bash-jira opens an issue in the OPS project',
+          projectKey: 'OPS',
+          requestTypeId: '10',
+          promptFields: [
+            { jiraField: 'customfield_10052', label: 'Reason for the change', required: true },
+            { jiraField: 'customfield_10060', label: 'Risk', fieldType: 'select', options: ['low', 'medium', 'high'], required: true },
+            { jiraField: 'customfield_10070', label: 'Maintenance window', fieldType: 'datetime-local', description: 'When it may run' },
+          ],
+        },
       ],
       rules: [
         { name: 'ops and db on bash', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'ops/' }, { repository: 'github.com/acme/runbooks', name: 'db/' }], connections: ['bash-local', 'bash-staging'] },
         { name: 'k8s on python', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'k8s/' }], connections: ['python-local'] },
         { name: 'billing needs review', runbooks: [{ repository: 'github.com/acme/runbooks', name: 'billing/' }], connections: ['prod-billing'] },
+        {
+          name: 'try reviews and Jira',
+          runbooks: [{ repository: 'github.com/acme/runbooks', name: 'ops/slow-report' }, { repository: 'github.com/acme/runbooks', name: 'ops/print-secret' }],
+          connections: ['bash-reviewed', 'bash-jira'],
+        },
       ],
       execWaitMs,
     }),

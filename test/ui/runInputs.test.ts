@@ -87,7 +87,16 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
     const rows = await quick().rows();
     assert.deepEqual(
       rows.map((row) => row.description),
-      ['ops/incident-note.runbook.sh', 'billing/refund.runbook.sh', 'db/reindex.runbook.sh', 'k8s/pod-report.runbook.py', 'ops/check-disk.runbook.sh', 'ops/restart-service.runbook.sh'],
+      [
+        'ops/incident-note.runbook.sh',
+        'billing/refund.runbook.sh',
+        'db/reindex.runbook.sh',
+        'k8s/pod-report.runbook.py',
+        'ops/check-disk.runbook.sh',
+        'ops/print-secret.runbook.sh',
+        'ops/restart-service.runbook.sh',
+        'ops/slow-report.runbook.sh',
+      ],
     );
     assert.deepEqual(rows.map((row) => row.label), rows.map((row) => path.posix.basename(row.description)));
     assert.deepEqual(rows.filter((row) => row.active).map((row) => row.label), ['incident-note.runbook.sh']);

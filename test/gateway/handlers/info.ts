@@ -1,5 +1,6 @@
 import { connectionId, type ConnectionConfig } from '../config';
 import { message, reply, type JsonReply } from '../httpKit';
+import { jiraTemplateJson } from '../jira';
 import type { HandlerContext } from './common';
 
 /** GET /api/serverinfo — the fields clients read (version picks V2 vs legacy, §4.6). */
@@ -10,7 +11,7 @@ export function serverInfo(ctx: HandlerContext): JsonReply {
     commit_sha: '0000000000000000000000000000000000000000',
     log_level: 'INFO',
     go_debug: '',
-    auth_method: 'local',
+    auth_method: config.authMethod,
     redact_provider: '',
     has_redact_credentials: false,
     has_webhook_app_key: false,
@@ -122,7 +123,7 @@ function connectionJson(c: ConnectionConfig): Record<string, unknown> {
     access_mode_connect: 'enabled',
     access_schema: 'disabled',
     guardrail_rules: null,
-    jira_issue_template_id: '',
+    jira_issue_template_id: c.jiraIssueTemplateId ?? '',
     force_approve_groups: null,
     access_max_duration: null,
     min_review_approvals: null,
@@ -130,4 +131,14 @@ function connectionJson(c: ConnectionConfig): Record<string, unknown> {
     attributes: null,
     effective_features: null,
   };
+}
+
+/** GET /api/integrations/jira/issuetemplates/:id — openapi.JiraIssueTemplate (§1.8). */
+export function getJiraIssueTemplate(ctx: HandlerContext): JsonReply {
+  const template = ctx.state.config.jiraIssueTemplates.find((t) => t.id === ctx.params.id);
+  if (!template) {
+    return message(404, 'not found');
+  }
+  const connectionIds = ctx.state.config.connections.filter((c) => c.jiraIssueTemplateId === template.id).map(connectionId);
+  return reply(200, jiraTemplateJson(template, connectionIds));
 }

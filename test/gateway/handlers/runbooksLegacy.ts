@@ -21,6 +21,7 @@ interface RunbookRequestBody {
   client_args?: string[];
   metadata?: Record<string, unknown>;
   session_batch_id?: string;
+  jira_fields?: Record<string, string>;
 }
 
 function pluginRepository(state: GatewayState): RepositoryConfig | undefined {
@@ -74,7 +75,7 @@ export async function legacyExec(ctx: HandlerContext): Promise<JsonReply> {
     sessionBatchId: req.session_batch_id ?? null,
     correlationId: null,
   });
-  return execRunbookSession(state, connection, session, { withAiAnalyzer: false });
+  return execRunbookSession(state, connection, session, { withAiAnalyzer: false, jiraFields: req.jira_fields ?? {} });
 }
 
 /** GET /api/plugins/runbooks/templates — List: every runbook with the plugin connections whose prefix matches. */

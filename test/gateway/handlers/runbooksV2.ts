@@ -28,6 +28,7 @@ interface RunbookExecBody {
   client_args?: string[];
   metadata?: Record<string, unknown>;
   session_batch_id?: string;
+  jira_fields?: Record<string, string>;
   correlation_id?: string;
 }
 
@@ -91,7 +92,7 @@ export async function runbookExec(ctx: HandlerContext): Promise<JsonReply> {
     sessionBatchId: req.session_batch_id ?? null,
     correlationId: req.correlation_id ?? null,
   });
-  return execRunbookSession(state, connection, session, { withAiAnalyzer: true });
+  return execRunbookSession(state, connection, session, { withAiAnalyzer: true, jiraFields: req.jira_fields ?? {} });
 }
 
 /** sessionapi.ValidateCorrelationID. */

@@ -7,21 +7,41 @@ import type { HandlerContext } from './common';
 
 const isOwner = (session: Session, p: Principal) => session.owner.userId === p.userId;
 
+/** canAccessSession: the owner, admins, auditors and the session's reviewers. */
+function canAccessSession(session: Session, p: Principal): boolean {
+  const reviewerGroups = session.review?.groups.map((g) => g.group) ?? [];
+  return isOwner(session, p) || isAuditorOrAdmin(p) || p.groups.some((g) => reviewerGroups.includes(g));
+}
+
+/** Who may read a session's output. */
+export const canReadOutput = (session: Session, p: Principal) => isOwner(session, p) || isAuditorOrAdmin(p);
+
+const NOT_ALLOWED = 'user is not allowed to access this session';
+
+/** The session a route names, or its refusal: 404 with `notFound`, 403 when `allowed` says no. */
+export function findSessionFor(
+  session: Session | undefined,
+  principal: Principal,
+  notFound: string,
+  allowed: (session: Session, p: Principal) => boolean = canAccessSession,
+): { session: Session } | { refusal: JsonReply } {
+  if (!session) {
+    return { refusal: message(404, notFound) };
+  }
+  return allowed(session, principal) ? { session } : { refusal: message(403, NOT_ALLOWED) };
+}
+
 /** GET /api/sessions/:session_id — session.go Get (§1.6). */
 export function getSession(ctx: HandlerContext): JsonReply {
-  const session = ctx.state.sessions.get(ctx.params.session_id);
-  if (!session) {
-    return message(404, 'not found');
+  const found = findSessionFor(ctx.state.sessions.get(ctx.params.session_id), ctx.principal, 'not found');
+  if ('refusal' in found) {
+    return found.refusal;
   }
-  const reviewerGroups = session.review?.groups.map((g) => g.group) ?? [];
-  const canAccess = isOwner(session, ctx.principal) || isAuditorOrAdmin(ctx.principal) || ctx.principal.groups.some((g) => reviewerGroups.includes(g));
-  if (!canAccess) {
-    return message(403, 'user is not allowed to access this session');
-  }
+  const { session } = found;
   const expand = ctx.query.get('expand') ?? '';
   const expanded = expand.split(',');
-  // The output is stored in the session when it ends (hoop flushes its WAL on close).
-  const hasStream = session.status === 'done' && expanded.includes('event_stream') && (isOwner(session, ctx.principal) || isAuditorOrAdmin(ctx.principal));
+  // The stored output: what the audit WAL flushed so far (every flushIntervalMs, and at the end).
+  const hasStream = expanded.includes('event_stream') && canReadOutput(session, ctx.principal);
   let eventStream: EventStreamFormat | undefined = hasStream ? 'raw' : undefined;
   const format = ctx.query.get('event_stream') ?? '';
   if (hasStream && format !== '') {
@@ -34,13 +54,16 @@ export function getSession(ctx: HandlerContext): JsonReply {
   return reply(200, sessionJson(session, { includeScript: expand === '' || expanded.includes('session_input'), eventStream }));
 }
 
-/** POST /api/sessions/:session_id/kill — 204 even when nothing is running; others' sessions are "not found" unless admin. */
+/** POST /api/sessions/:session_id/kill — kills the process tree; others' sessions are "not found" unless admin. */
 export function killSession(ctx: HandlerContext): JsonReply {
   const session = ctx.state.sessions.get(ctx.params.session_id);
   if (!session || (!isOwner(session, ctx.principal) && !isAdmin(ctx.principal))) {
     return message(404, 'session not found');
   }
-  ctx.state.sessions.kill(session.id);
+  // transportsystem.KillSession: only a stream still in memory can be closed.
+  if (!ctx.state.sessions.kill(session.id)) {
+    return message(400, 'session not found in memory');
+  }
   return reply(204);
 }
 
@@ -88,8 +111,7 @@ export function updateReview(ctx: HandlerContext): JsonReply {
   if (status === 'REJECTED') {
     review.status = 'REJECTED';
     review.rejectionReason = typeof bound.value.rejection_reason === 'string' && bound.value.rejection_reason !== '' ? bound.value.rejection_reason : null;
-    session.status = 'done';
-    session.endDate = now;
+    ctx.state.sessions.end(session, null);
   } else if (review.groups.every((g) => g.status === 'APPROVED')) {
     review.status = 'APPROVED';
     session.status = 'ready';
