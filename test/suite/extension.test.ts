@@ -4,8 +4,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/core/runOutcome';
-import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
-import { extensionId, gitIn, runDismissingPrompts, startSuiteGateway, testToken, transcriptText, waitFor, workspaceUri } from './fixture';
+import type { LocalGateway } from '../gateway/localGateway';
+import { extensionId, gitIn, runDismissingPrompts, startLegacyGateway, startSuiteGateway, testToken, transcriptText, waitFor, workspaceUri } from './fixture';
 
 /** A server a hostile repository could name: it records every request's headers and answers nothing useful. */
 async function startRecordingServer(): Promise<{ url: string; requests: IncomingHttpHeaders[]; close(): Promise<void> }> {
@@ -91,12 +91,7 @@ describe('Hoop Runbooks in the extension host', () => {
   });
 
   it('finds by itself that a gateway has only the legacy plugin route, and runs through it', async () => {
-    const legacy = await startLocalGateway({
-      api: 'legacy',
-      users: { [testToken]: { email: 'suite@example.com', role: 'standard' } },
-      repositories: [{ gitUrl: 'https://github.com/acme/runbooks.git', path: process.env.HOOP_TEST_BARE_DIR! }],
-      connections: [{ name: 'bash-local', command: ['bash'] }],
-    });
+    const legacy = await startLegacyGateway();
     const configuration = vscode.workspace.getConfiguration('hoop');
     try {
       await configuration.update('gatewayUrl', legacy.url, vscode.ConfigurationTarget.Global);

@@ -40,6 +40,16 @@ export async function startSuiteGateway(): Promise<LocalGateway> {
   return gateway;
 }
 
+/** An older gateway, with only the legacy plugin routes, serving acme/runbooks to the suite's token. */
+export function startLegacyGateway(): Promise<LocalGateway> {
+  return startLocalGateway({
+    api: 'legacy',
+    users: { [testToken]: { email: 'suite@example.com', role: 'standard' } },
+    repositories: [{ gitUrl: 'https://github.com/acme/runbooks.git', path: requiredEnv('HOOP_TEST_BARE_DIR') }],
+    connections: [{ name: 'bash-local', command: ['bash'] }],
+  });
+}
+
 /** A path in the workspace's first folder (acme/runbooks), or in folder `folderIndex`. */
 export function workspaceUri(relativePath: string, folderIndex = 0): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[folderIndex];

@@ -6,8 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/core/runOutcome';
-import { startLocalGateway, type LocalGateway, type RecordedRequest } from '../gateway/localGateway';
-import { extensionLogText, gitIn, runDismissingPrompts, startSuiteGateway, testToken, waitFor, workspaceUri } from './fixture';
+import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
+import { extensionLogText, gitIn, runDismissingPrompts, startLegacyGateway, startSuiteGateway, testToken, waitFor, workspaceUri } from './fixture';
 
 type ExecBody = Record<string, unknown>;
 
@@ -60,12 +60,7 @@ describe('settings and commands', () => {
   });
 
   it('hoop.apiRoute "v2" sends exec to /api/runbooks/exec of a gateway that auto-detection finds legacy', async () => {
-    const legacy = await startLocalGateway({
-      api: 'legacy',
-      users: { [testToken]: { email: 'suite@example.com', role: 'standard' } },
-      repositories: [{ gitUrl: 'https://github.com/acme/runbooks.git', path: process.env.HOOP_TEST_BARE_DIR! }],
-      connections: [{ name: 'bash-local', command: ['bash'] }],
-    });
+    const legacy = await startLegacyGateway();
     try {
       await withSettings({ gatewayUrl: legacy.url, apiRoute: 'v2' }, async () => {
         await vscode.commands.executeCommand('hoop.setToken', testToken);

@@ -4,7 +4,7 @@
 // Cancel stops waiting. Screenshots land in test-artifacts/screenshots/.
 import { strict as assert } from 'node:assert';
 import type { LocalGateway } from '../gateway/localGateway';
-import { useSampleSession } from './sampleSession';
+import { useSampleSession, withReindexRunning } from './sampleSession';
 import { poll, type Workbench } from './workbench';
 
 describe('keeping a run safe in a real VS Code', function () {
@@ -70,15 +70,7 @@ describe('keeping a run safe in a real VS Code', function () {
   });
 
   it("stops waiting when the progress notification's Cancel is clicked, and says the run may still happen", async () => {
-    const defaultExecWaitMs = gateway.config.execWaitMs;
-    gateway.config.execWaitMs = 30_000;
-    try {
-      await workbench.openFile('db/reindex.runbook.sh');
-      await workbench.clickCodeLens('Run runbook');
-      await quick().waitForTitle('Run reindex.runbook.sh');
-      await quick().pick('bash-local');
-      await quick().waitForStep('2/2');
-      await quick().accept();
+    await withReindexRunning(sample, async () => {
       const progress = await workbench.waitForNotification(/running reindex\.runbook\.sh/);
       assert.ok(progress.buttons.includes('Cancel'), progress.buttons.join(' | '));
       await workbench.screenshot('progress-notification');
@@ -86,8 +78,6 @@ describe('keeping a run safe in a real VS Code', function () {
       assert.equal(await workbench.waitForStatusBar(/reindex\.runbook\.sh: /), 'reindex.runbook.sh: stopped waiting');
       const transcript = await workbench.readOutputChannel('Hoop Runbooks');
       assert.match(transcript, /Stopped waiting for the gateway\. The runbook may still run on the gateway/);
-    } finally {
-      gateway.config.execWaitMs = defaultExecWaitMs;
-    }
+    });
   });
 });
