@@ -8,7 +8,7 @@ import { assertHostProvisioned, codeServerEntry, node24Bin } from './paths';
 import { killProcessTree, processesWithEnvironment } from './processTree';
 
 export interface CodeServerOptions {
-  /** Folder opened in the workbench (`?folder=`). */
+  /** Folder opened in the workbench (`?folder=`), or a multi-root `.code-workspace` file (`?workspace=`). */
   workspaceFolder: string;
   /** Merged over the test defaults into User/settings.json. */
   userSettings?: Record<string, unknown>;
@@ -163,7 +163,8 @@ export async function installVsixInto(vsix: string, extensionsDir: string): Prom
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   assertHostProvisioned();
   const workspaceFolder = path.resolve(options.workspaceFolder);
-  if (!fs.statSync(workspaceFolder).isDirectory()) throw new Error(`${workspaceFolder} is not a folder`);
+  const isWorkspaceFile = workspaceFolder.endsWith('.code-workspace') && fs.statSync(workspaceFolder).isFile();
+  if (!isWorkspaceFile && !fs.statSync(workspaceFolder).isDirectory()) throw new Error(`${workspaceFolder} is neither a folder nor a .code-workspace file`);
 
   const tempRoot = fs.mkdtempSync(path.join(options.stateDir ?? os.tmpdir(), 'vscode-host-'));
   const dirs = makeDirs(tempRoot);
@@ -181,6 +182,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     XDG_CONFIG_HOME: dirs.xdgConfig,
     XDG_DATA_HOME: dirs.xdgData,
     XDG_CACHE_HOME: dirs.xdgCache,
+    // Lets an extension-host suite find the server's logs (e.g. an extension's log file) to check what they hold.
+    VSCODE_TEST_USER_DATA_DIR: dirs.userDataDir,
   };
   // When tests run from a VS Code terminal, these would point the server's CLI at that VS Code.
   delete env.VSCODE_IPC_HOOK_CLI;
@@ -213,7 +216,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     const logs = new LineBuffer();
     const started = child = spawn(node24Bin, [codeServerEntry, ...args], {
       env,
-      cwd: workspaceFolder,
+      cwd: isWorkspaceFile ? path.dirname(workspaceFolder) : workspaceFolder,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // own process group, so stop() can take the whole tree down
     });
@@ -256,7 +259,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     process.once('exit', killOnExit);
 
     return {
-      url: `${origin}/?folder=${encodeURIComponent(workspaceFolder)}`,
+      url: `${origin}/?${isWorkspaceFile ? 'workspace' : 'folder'}=${encodeURIComponent(workspaceFolder)}`,
       origin,
       port,
       workspaceFolder,

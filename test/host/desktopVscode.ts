@@ -19,7 +19,7 @@ export type DesktopSuiteResult =
   | { skipped: true; reason: string }
   | { skipped: false; exitCode: number; vscodeExecutablePath: string };
 
-export const NO_DESKTOP_VSCODE = 'skipped: no desktop VS Code on this machine';
+const NO_DESKTOP_VSCODE = 'skipped: no desktop VS Code on this machine';
 
 function isExecutableFile(file: string): boolean {
   try {

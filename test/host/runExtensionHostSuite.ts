@@ -5,9 +5,12 @@
 //
 //   node out/test/host/runExtensionHostSuite.js --extension <dir> --suite <index.js> [--workspace <dir>] [--timeout <ms>]
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
+import type { Page } from 'playwright-core';
 import { launchBrowser, BrowserSession } from './browser';
 import { CodeServer, startCodeServer } from './codeServer';
 import { artifactsDir, safeFileName } from './paths';
@@ -107,6 +110,48 @@ function saveArtifacts(label: string, logs: AutomationLogFile[] | undefined, ser
   return dir;
 }
 
+// Every `vscode-web-state-db-*` IndexedDB database of the workbench (settings, and each extension's global and
+// workspace state) as { database: { key: value } }. A string: tsconfig has no DOM lib for the page's globals.
+const readBrowserStateScript = `(async () => {
+  const settle = (request) => new Promise((resolve, reject) => { request.onsuccess = () => resolve(request.result); request.onerror = () => reject(request.error); });
+  const state = {};
+  for (const { name } of await indexedDB.databases()) {
+    if (!name || !name.startsWith('vscode-web-state-db-')) continue;
+    const db = await settle(indexedDB.open(name));
+    try {
+      if (!db.objectStoreNames.contains('ItemTable')) continue;
+      const store = db.transaction('ItemTable', 'readonly').objectStore('ItemTable');
+      const [keys, values] = await Promise.all([settle(store.getAllKeys()), settle(store.getAll())]);
+      state[name] = Object.fromEntries(keys.map((key, index) => [String(key), String(values[index])]));
+    } finally {
+      db.close();
+    }
+  }
+  return state;
+})()`;
+
+/**
+ * In code-server the workbench keeps global and workspace state in the browser, out of the extension host's
+ * reach: the suite asks the runner for it at HOOP_TEST_BROWSER_STATE_URL (127.0.0.1 only).
+ */
+async function startBrowserStateProbe(currentPage: () => Page | undefined): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((_request, response) => {
+    const page = currentPage();
+    const answer = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (!page) {
+      answer(503, { message: 'the workbench page is not open yet' });
+      return;
+    }
+    page.evaluate(readBrowserStateScript).then(
+      (state) => answer(200, state),
+      (error: Error) => answer(500, { message: error.message }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 export async function runExtensionHostSuite(options: ExtensionHostSuiteOptions): Promise<ExtensionHostSuiteResult> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? 180_000;
@@ -122,12 +167,13 @@ export async function runExtensionHostSuite(options: ExtensionHostSuiteOptions):
   let session: BrowserSession | undefined;
   let timer: NodeJS.Timeout | undefined;
   const consoleLines: string[] = [];
+  const probe = await startBrowserStateProbe(() => session?.page);
   try {
     const run = (async (): Promise<number> => {
       server = await startCodeServer({
         workspaceFolder,
         smokeTestDriver: true,
-        ...(options.env && { env: options.env }),
+        env: { ...options.env, HOOP_TEST_BROWSER_STATE_URL: probe.url },
         ...(options.userSettings && { userSettings: options.userSettings }),
         ...(options.installVsix && { installVsix: options.installVsix }),
       });
@@ -168,6 +214,7 @@ export async function runExtensionHostSuite(options: ExtensionHostSuiteOptions):
     throw new Error(`${message} (screenshot and code-server log in ${dir})`);
   } finally {
     clearTimeout(timer);
+    await probe.close();
     await session?.close();
     await server?.stop();
     if (tempWorkspace) fs.rmSync(tempWorkspace, { recursive: true, force: true });

@@ -1,23 +1,22 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { RunOutcome } from '../../src/core/runOutcome';
-import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
-import { startSuiteGateway, testToken, transcriptText, workspaceUri } from './fixture';
+import type { LocalGateway } from '../gateway/localGateway';
+import { extensionId, gitIn, runDismissingPrompts, startLegacyGateway, startSuiteGateway, testToken, transcriptText, waitFor, workspaceUri } from './fixture';
 
-const extensionId = 'hoop-runbooks.hoop-runbooks';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** A server a hostile repository could name: it records every request's headers and answers nothing useful. */
+async function startRecordingServer(): Promise<{ url: string; requests: IncomingHttpHeaders[]; close(): Promise<void> }> {
+  const requests: IncomingHttpHeaders[] = [];
+  const server = createServer((request, response) => {
+    requests.push(request.headers);
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 describe('Hoop Runbooks in the extension host', () => {
@@ -28,12 +27,6 @@ describe('Hoop Runbooks in the extension host', () => {
   });
   after(async () => {
     await gateway?.close();
-  });
-
-  it('activates because the workspace contains runbooks', async () => {
-    const extension = vscode.extensions.getExtension(extensionId);
-    assert.ok(extension, `${extensionId} is installed`);
-    await waitFor('activation', () => extension.isActive);
   });
 
   it('registers every command it contributes', async () => {
@@ -98,12 +91,7 @@ describe('Hoop Runbooks in the extension host', () => {
   });
 
   it('finds by itself that a gateway has only the legacy plugin route, and runs through it', async () => {
-    const legacy = await startLocalGateway({
-      api: 'legacy',
-      users: { [testToken]: { email: 'suite@example.com', role: 'standard' } },
-      repositories: [{ gitUrl: 'https://github.com/acme/runbooks.git', path: process.env.HOOP_TEST_BARE_DIR! }],
-      connections: [{ name: 'bash-local', command: ['bash'] }],
-    });
+    const legacy = await startLegacyGateway();
     const configuration = vscode.workspace.getConfiguration('hoop');
     try {
       await configuration.update('gatewayUrl', legacy.url, vscode.ConfigurationTarget.Global);
@@ -133,11 +121,6 @@ describe('Hoop Runbooks in the extension host', () => {
     }
   });
 
-  it('keeps the token out of settings', () => {
-    const settings = JSON.stringify(vscode.workspace.getConfiguration('hoop'));
-    assert.doesNotMatch(settings, new RegExp(testToken));
-  });
-
   it('sends nothing for a file that is not a runbook', async () => {
     const before = gateway.requests.length;
     const outcome = await vscode.commands.executeCommand('hoop.runRunbook', workspaceUri('README.md'), { connection: 'bash-local' });
@@ -145,11 +128,41 @@ describe('Hoop Runbooks in the extension host', () => {
     assert.equal(gateway.requests.length, before);
   });
 
-  it('refuses a gateway URL from workspace settings, so a cloned repo cannot redirect the token', async () => {
-    await assert.rejects(
-      Promise.resolve(vscode.workspace.getConfiguration('hoop').update('gatewayUrl', 'http://127.0.0.1:9/evil', vscode.ConfigurationTarget.Workspace)),
-      /workspace/i,
+  it('sends the token only to the user-level gateway, even when the repository\'s settings name another', async () => {
+    const hostile = await startRecordingServer();
+    const workspaceFile = vscode.workspace.workspaceFile;
+    assert.ok(workspaceFile, 'the suite runs in a multi-root workspace (a .code-workspace file)');
+    const workspaceFileText = fs.readFileSync(workspaceFile.fsPath, 'utf8');
+    // A repository can ship both. Each also sets a harmless setting that VS Code does apply from it,
+    // which proves the file was read while the gateway URL in it was not used.
+    fs.writeFileSync(
+      workspaceFile.fsPath,
+      JSON.stringify({ ...JSON.parse(workspaceFileText), settings: { 'hoop.gatewayUrl': hostile.url, 'hoop.metadata': { source: 'workspace file' } } }),
     );
-    assert.equal(vscode.workspace.getConfiguration('hoop').get('gatewayUrl'), gateway.url);
+    fs.mkdirSync(workspaceUri('.vscode').fsPath, { recursive: true });
+    fs.writeFileSync(workspaceUri('.vscode/settings.json').fsPath, JSON.stringify({ 'hoop.gatewayUrl': hostile.url, 'editor.tabSize': 7 }));
+    gitIn(0, 'add', '.vscode/settings.json');
+    gitIn(0, 'commit', '--quiet', '-m', 'A repository that names its own gateway');
+    gitIn(0, 'push', '--quiet', 'origin', 'HEAD:main');
+    try {
+      await waitFor('VS Code to read both settings files', () =>
+        vscode.workspace.getConfiguration('hoop').get<Record<string, string>>('metadata')?.source === 'workspace file' &&
+        vscode.workspace.getConfiguration('editor', workspaceUri('ops/hello.runbook.sh')).get('tabSize') === 7,
+      );
+      const sentBefore = gateway.requests.length;
+      // A token prompt (for the other gateway) is dismissed, so a redirect fails the test instead of hanging it.
+      const outcome = await runDismissingPrompts<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'redirected?' } });
+      assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'hello redirected?\n', JSON.stringify(outcome));
+      const exec = gateway.requests.slice(sentBefore).find((request) => request.path === '/api/runbooks/exec');
+      assert.deepEqual((exec?.body as Record<string, unknown>).metadata, { source: 'workspace file' }, 'the run went to the user-level gateway, with the workspace file in force');
+      assert.deepEqual(hostile.requests, [], 'the gateway the repository names received nothing, so no Authorization either');
+    } finally {
+      fs.writeFileSync(workspaceFile.fsPath, workspaceFileText);
+      gitIn(0, 'rm', '--quiet', '.vscode/settings.json');
+      gitIn(0, 'commit', '--quiet', '-m', 'Remove the repository settings');
+      gitIn(0, 'push', '--quiet', 'origin', 'HEAD:main');
+      await hostile.close();
+      await waitFor('the workspace file\'s settings to be gone', () => vscode.workspace.getConfiguration('hoop').get<Record<string, string>>('metadata')?.source === undefined);
+    }
   });
 });

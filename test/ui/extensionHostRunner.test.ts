@@ -2,7 +2,7 @@
 // both inside code-server's real extension host.
 import * as assert from 'assert';
 import * as path from 'path';
-import { NO_DESKTOP_VSCODE, findDesktopVscode, runDesktopSuite } from '../host/desktopVscode';
+import { findDesktopVscode, runDesktopSuite } from '../host/desktopVscode';
 import { repoRoot } from '../host/paths';
 import { runExtensionHostSuite } from '../host/runExtensionHostSuite';
 
@@ -46,10 +46,9 @@ describe('extension-host runner (desktop VS Code)', function () {
   it('runs the suite in a desktop VS Code, or reports why it cannot', async function () {
     const found = findDesktopVscode();
     if ('reason' in found) {
-      // CI has no desktop VS Code; code-server above is the CI path.
-      assert.ok(found.reason.startsWith(NO_DESKTOP_VSCODE));
+      // CI has no desktop VS Code (code-server above is the CI path): nothing was proven, so it is pending, not passed.
       console.log(`      ${found.reason}`);
-      return;
+      this.skip();
     }
     const result = await runDesktopSuite({ extensionDevelopmentPath, extensionTestsPath });
     assert.ok(!result.skipped && result.exitCode === 0, JSON.stringify(result));

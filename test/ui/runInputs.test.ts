@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
 import { sampleToken } from '../sample/sampleWorkspace';
 import { runGit } from '../support/gitRepos';
-import { useSampleSession } from './sampleSession';
+import { useSampleSession, withReindexRunning } from './sampleSession';
 import type { Workbench } from './workbench';
 
 interface ExecBody {
@@ -401,17 +401,8 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
   });
 
   it('shows a spinner while running; clicking it stops waiting, and the transcript says the run may still happen', async () => {
-    const defaultExecWaitMs = gateway.config.execWaitMs;
-    gateway.config.execWaitMs = 30_000;
-    try {
-      const runsBefore = (await transcriptRuns()).length;
-      await workbench.openFile('db/reindex.runbook.sh');
-      await workbench.clickCodeLens('Run runbook');
-      await quick().waitForTitle('Run reindex.runbook.sh');
-      await quick().pick('bash-local');
-      await quick().waitForStep('2/2');
-      await quick().accept();
-
+    const runsBefore = (await transcriptRuns()).length;
+    await withReindexRunning(sample, async () => {
       await workbench.waitForStatusBar(/^reindex\.runbook\.sh$/);
       assert.deepEqual(await workbench.statusBarIcons(/^reindex\.runbook\.sh$/), ['sync', 'modifier-spin']);
       await workbench.screenshot('running-spinner');
@@ -433,9 +424,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
       assert.deepEqual(await workbench.statusBarIcons(/reindex\.runbook\.sh: running/), ['clock']);
       const running = await waitForRun(runsBefore + 1);
       assert.match(running, /Status:\s+running — reindex\.runbook\.sh is still running on the gateway/);
-    } finally {
-      gateway.config.execWaitMs = defaultExecWaitMs;
-    }
+    });
   });
 });
 

@@ -53,3 +53,25 @@ export function useSampleSession(options: Pick<TryItOptions, 'signedIn' | 'userS
     },
   };
 }
+
+/**
+ * Starts db/reindex.runbook.sh (about 8 s) on bash-local from its CodeLens, with the gateway waiting up to
+ * 30 s for it, so `body` finds the run in progress; the gateway's wait is restored after.
+ */
+export async function withReindexRunning(session: SampleSession, body: () => Promise<void>): Promise<void> {
+  const { gateway, workbench } = session;
+  const quick = workbench.quickPick;
+  const defaultExecWaitMs = gateway.config.execWaitMs;
+  gateway.config.execWaitMs = 30_000;
+  try {
+    await workbench.openFile('db/reindex.runbook.sh');
+    await workbench.clickCodeLens('Run runbook');
+    await quick.waitForTitle('Run reindex.runbook.sh');
+    await quick.pick('bash-local');
+    await quick.waitForStep('2/2');
+    await quick.accept();
+    await body();
+  } finally {
+    gateway.config.execWaitMs = defaultExecWaitMs;
+  }
+}

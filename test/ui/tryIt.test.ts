@@ -9,22 +9,37 @@ import { launchBrowser, type BrowserSession } from '../host/browser';
 import { repoRoot } from '../host/paths';
 import { Workbench } from './workbench';
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match) {
+/**
+ * Everything the process prints, from its start: a wait sees lines printed before it began, so
+ * waiting for a later line never misses one that arrived in the same chunk as an earlier one.
+ */
+function watchOutput(child: ChildProcess): (pattern: RegExp, timeoutMs: number) => Promise<RegExpExecArray> {
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  return (pattern, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      const stop = (settle: () => void) => {
         clearTimeout(timer);
-        resolve(match);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; output:\n${output}`)));
-  });
+        listeners.delete(check);
+        child.off('exit', onExit);
+        settle();
+      };
+      const check = () => {
+        const match = pattern.exec(output);
+        if (match) stop(() => resolve(match));
+      };
+      const onExit = (code: number | null) => stop(() => reject(new Error(`exited ${code} before ${pattern}; output:\n${output}`)));
+      const timer = setTimeout(() => stop(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; output:\n${output}`))), timeoutMs);
+      listeners.add(check);
+      child.once('exit', onExit);
+      check();
+    });
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -55,8 +70,9 @@ describe('npm start: the sample workspace, the local gateway and VS Code in one 
     child = spawn(process.execPath, [path.join(repoRoot, 'out/test/demo/tryIt.js'), '--vscode', 'code-server', '--port', '0', '--gateway-port', '0', '--state-dir', state], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const [, vscodeUrl, gatewayUrl] = await waitForOutput(child, /VS Code:\s+(\S+)\n\s+Gateway:\s+(\S+)/, 120_000);
-    await waitForOutput(child, /Press Ctrl\+C to stop\./, 5_000).catch(() => undefined);
+    const waitForOutput = watchOutput(child);
+    const [, vscodeUrl, gatewayUrl] = await waitForOutput(/VS Code:\s+(\S+)\n\s+Gateway:\s+(\S+)/, 120_000);
+    await waitForOutput(/Press Ctrl\+C to stop\./, 5_000);
 
     session = await launchBrowser();
     const workbench = await Workbench.open(session.page, vscodeUrl);

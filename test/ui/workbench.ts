@@ -24,7 +24,7 @@ function matches(text: string, matcher: string | RegExp): boolean {
   return typeof matcher === 'string' ? text.includes(matcher) : matcher.test(text);
 }
 
-async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+export async function poll<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
