@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { RunOutcome } from '../../src/core/runOutcome';
+import type { RunResult } from '../../src/run/runFlow';
 import type { LocalGateway } from '../gateway/localGateway';
 import { extensionId, gitIn, runDismissingPrompts, startLegacyGateway, startSuiteGateway, testToken, transcriptText, waitFor, workspaceUri } from './fixture';
 
@@ -50,9 +50,9 @@ describe('Hoop Runbooks in the extension host', () => {
 
   it('runs a runbook through the command with arguments, reaching the gateway and writing the transcript', async () => {
     const uri = workspaceUri('ops/hello.runbook.sh');
-    const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', uri, { connection: 'bash-local', parameters: { name: 'extension host' } });
-    assert.equal(outcome?.kind, 'succeeded', JSON.stringify(outcome));
-    assert.equal(outcome.kind === 'succeeded' && outcome.output, 'hello extension host\n');
+    const outcome = await vscode.commands.executeCommand<RunResult>('hoop.runRunbook', uri, { connection: 'bash-local', parameters: { name: 'extension host' } });
+    assert.equal(outcome?.state, 'done', JSON.stringify(outcome));
+    assert.equal(outcome.state === 'done' && outcome.output, 'hello extension host\n');
     const exec = gateway.requests.find((request) => request.path === '/api/runbooks/exec');
     const body = exec?.body as Record<string, unknown>;
     assert.equal(body.file_name, 'ops/hello.runbook.sh');
@@ -66,28 +66,28 @@ describe('Hoop Runbooks in the extension host', () => {
   });
 
   it('reports a failing runbook with its real exit code', async () => {
-    const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/fail.runbook.sh'), { connection: 'bash-local', parameters: {} });
-    assert.equal(outcome?.kind, 'failed');
-    assert.equal(outcome.kind === 'failed' && outcome.exitCode, 3);
+    const outcome = await vscode.commands.executeCommand<RunResult>('hoop.runRunbook', workspaceUri('ops/fail.runbook.sh'), { connection: 'bash-local', parameters: {} });
+    assert.equal(outcome?.state, 'failed');
+    assert.equal(outcome.state === 'failed' && outcome.exitCode, 3);
   });
 
   it('reports a review instead of success on a reviewed connection', async () => {
-    const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'reviewed', parameters: { name: 'x' } });
-    assert.equal(outcome?.kind, 'review');
-    assert.match(outcome.kind === 'review' ? outcome.reviewUrl : '', new RegExp(`^${gateway.url}/sessions/`));
+    const outcome = await vscode.commands.executeCommand<RunResult>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'reviewed', parameters: { name: 'x' } });
+    assert.equal(outcome?.state, 'waitingForReview');
+    assert.match(outcome.state === 'waitingForReview' ? (outcome.reviewUrl ?? '') : '', new RegExp(`^${gateway.url}/sessions/`));
   });
 
   it('runs the file it is given, not the active editor', async () => {
     await vscode.window.showTextDocument(workspaceUri('README.md'));
-    const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/fail.runbook.sh'), { connection: 'bash-local' });
-    assert.equal(outcome?.kind, 'failed');
+    const outcome = await vscode.commands.executeCommand<RunResult>('hoop.runRunbook', workspaceUri('ops/fail.runbook.sh'), { connection: 'bash-local' });
+    assert.equal(outcome?.state, 'failed');
     const exec = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').pop();
     assert.equal((exec?.body as Record<string, unknown>).file_name, 'ops/fail.runbook.sh');
   });
 
   it('also takes a workspace-relative path, for tasks and keybindings', async () => {
-    const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', 'ops/hello.runbook.sh', { connection: 'bash-local', parameters: { name: 'task' } });
-    assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'hello task\n');
+    const outcome = await vscode.commands.executeCommand<RunResult>('hoop.runRunbook', 'ops/hello.runbook.sh', { connection: 'bash-local', parameters: { name: 'task' } });
+    assert.equal(outcome?.state === 'done' && outcome.output, 'hello task\n');
   });
 
   it('finds by itself that a gateway has only the legacy plugin route, and runs through it', async () => {
@@ -96,8 +96,8 @@ describe('Hoop Runbooks in the extension host', () => {
     try {
       await configuration.update('gatewayUrl', legacy.url, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('hoop.setToken', testToken);
-      const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'legacy' } });
-      assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'hello legacy\n');
+      const outcome = await vscode.commands.executeCommand<RunResult>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'legacy' } });
+      assert.equal(outcome?.state === 'done' && outcome.output, 'hello legacy\n');
       assert.ok(legacy.requests.some((request) => request.method === 'POST' && request.path === '/api/plugins/runbooks/connections/bash-local/exec'));
     } finally {
       await configuration.update('gatewayUrl', gateway.url, vscode.ConfigurationTarget.Global);
@@ -110,8 +110,8 @@ describe('Hoop Runbooks in the extension host', () => {
     await configuration.update('metadata', { team: 'sre' }, vscode.ConfigurationTarget.Global);
     await configuration.update('clientArgs', ['--dry-run'], vscode.ConfigurationTarget.Global);
     try {
-      const outcome = await vscode.commands.executeCommand<RunOutcome>('hoop.runRunbook', workspaceUri('ops/args.runbook.sh'), { connection: 'needs-ticket', metadata: { ticket: 'OPS-7' } });
-      assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'args: --dry-run\n');
+      const outcome = await vscode.commands.executeCommand<RunResult>('hoop.runRunbook', workspaceUri('ops/args.runbook.sh'), { connection: 'needs-ticket', metadata: { ticket: 'OPS-7' } });
+      assert.equal(outcome?.state === 'done' && outcome.output, 'args: --dry-run\n');
       const body = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').pop()?.body as Record<string, unknown>;
       assert.deepEqual(body.metadata, { team: 'sre', ticket: 'OPS-7' });
       assert.deepEqual(body.client_args, ['--dry-run']);
@@ -151,8 +151,8 @@ describe('Hoop Runbooks in the extension host', () => {
       );
       const sentBefore = gateway.requests.length;
       // A token prompt (for the other gateway) is dismissed, so a redirect fails the test instead of hanging it.
-      const outcome = await runDismissingPrompts<RunOutcome>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'redirected?' } });
-      assert.equal(outcome?.kind === 'succeeded' && outcome.output, 'hello redirected?\n', JSON.stringify(outcome));
+      const outcome = await runDismissingPrompts<RunResult>('hoop.runRunbook', workspaceUri('ops/hello.runbook.sh'), { connection: 'bash-local', parameters: { name: 'redirected?' } });
+      assert.equal(outcome?.state === 'done' && outcome.output, 'hello redirected?\n', JSON.stringify(outcome));
       const exec = gateway.requests.slice(sentBefore).find((request) => request.path === '/api/runbooks/exec');
       assert.deepEqual((exec?.body as Record<string, unknown>).metadata, { source: 'workspace file' }, 'the run went to the user-level gateway, with the workspace file in force');
       assert.deepEqual(hostile.requests, [], 'the gateway the repository names received nothing, so no Authorization either');

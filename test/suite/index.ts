@@ -10,8 +10,9 @@ const first = 'activation.test.js';
 const last = 'tokenAtRest.test.js';
 
 export function run(): Promise<void> {
+  // HOOP_SUITE_GREP runs only the tests whose titles match, while working on them.
   // As in test/run.mjs: a skipped or .only test in the extension host fails the run instead of passing silently.
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', forbidOnly: true, forbidPending: true });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', forbidOnly: true, forbidPending: true, grep: process.env.HOOP_SUITE_GREP });
   const others = fs
     .readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js') && name !== first && name !== last)

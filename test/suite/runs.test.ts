@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/run/runFlow';
 import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
@@ -13,7 +14,8 @@ const runbooks: Record<string, string> = {
   'ops/ticks.runbook.sh': 'for i in 1 2 3 4 5 6 7 8; do echo "tick $i"; sleep 0.5; done\necho "oops" >&2\nexit 3\n',
   'ops/long.runbook.sh': 'echo "started"\nsleep 60\necho "never"\n',
   'ops/greet.runbook.sh': 'echo "greet {{ .name | required "name is required" }} from {{ .team | default "ops" }}"\n',
-  'ops/kubeconfig.runbook.sh': 'cat "$KUBECONFIG"\n',
+  // The file is a secret, so its content is masked in output: its digest proves it arrived byte for byte.
+  'ops/kubeconfig.runbook.sh': 'echo "sha256 $(sha256sum < "$KUBECONFIG" | cut -c1-64)"\n',
 };
 
 function git(...args: string[]): string {
@@ -108,7 +110,7 @@ describe('runs followed to their end', function () {
   });
 
   it('review: waits, then Execute Now after another user approves runs it to its end', async () => {
-    const waiting = await run('ops/greet.runbook.sh', { connection: 'reviewed', parameters: { name: 'Ana' } });
+    const waiting = await run('ops/greet.runbook.sh', { connection: 'reviewed', parameters: { name: 'Ana', team: 'ops' } });
     assert.equal(waiting.state, 'waitingForReview');
     assert.ok(waiting.sessionId);
     const approve = await fetch(`${gateway.url}/api/reviews/${waiting.sessionId}`, {
@@ -132,7 +134,7 @@ describe('runs followed to their end', function () {
   it('runs on three connections at once with one batch id, each followed on its own', async () => {
     const results = await vscode.commands.executeCommand<RunResult[]>('hoop.runOnSeveralConnections', workspaceUri('ops/greet.runbook.sh'), {
       connections: ['bash-a', 'bash-b', 'bash-c'],
-      parameters: { name: 'batch' },
+      parameters: { name: 'batch', team: 'ops' },
       skipGitWarnings: true,
     });
     assert.deepEqual(results.map((result) => result.connection).sort(), ['bash-a', 'bash-b', 'bash-c']);
@@ -144,13 +146,14 @@ describe('runs followed to their end', function () {
   });
 
   it('two different runbooks at once keep two separate outputs', async () => {
+    const kubeconfig = 'apiVersion: v1\nclusters:\n- name: prod\n  cluster: {}\n';
     const [greet, kube] = await Promise.all([
-      run('ops/greet.runbook.sh', { connection: 'bash-a', parameters: { name: 'first' } }),
-      run('ops/kubeconfig.runbook.sh', { connection: 'bash-b', envVars: [{ kind: 'filesystem', name: 'KUBECONFIG', value: 'apiVersion: v1\nclusters:\n- name: prod\n  cluster: {}\n' }] }),
+      run('ops/greet.runbook.sh', { connection: 'bash-a', parameters: { name: 'first', team: 'ops' } }),
+      run('ops/kubeconfig.runbook.sh', { connection: 'bash-b', envVars: [{ kind: 'filesystem', name: 'KUBECONFIG', value: kubeconfig }] }),
     ]);
     assert.match(greet.output, /greet first from ops/);
-    assert.ok(!greet.output.includes('apiVersion'));
-    assert.equal(kube.output, 'apiVersion: v1\nclusters:\n- name: prod\n  cluster: {}\n', 'a file secret arrives byte for byte, newlines included');
+    assert.ok(!greet.output.includes('sha256'));
+    assert.equal(kube.output, `sha256 ${createHash('sha256').update(kubeconfig).digest('hex')}\n`, 'a file secret arrives byte for byte, newlines included');
   });
 
   it('Rerun Last sends the same connection and parameters again', async () => {
@@ -164,7 +167,7 @@ describe('runs followed to their end', function () {
   });
 
   it('Jira fields are sent, and the created issue is on the run', async () => {
-    const result = await run('ops/greet.runbook.sh', { connection: 'jira-ops', parameters: { name: 'jira' }, jiraFields: { customfield_10052: 'disk full' } });
+    const result = await run('ops/greet.runbook.sh', { connection: 'jira-ops', parameters: { name: 'jira', team: 'ops' }, jiraFields: { customfield_10052: 'disk full' } });
     assert.equal(result.state, 'done');
     const body = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').at(-1)?.body as { jira_fields?: Record<string, string> };
     assert.deepEqual(body.jira_fields, { customfield_10052: 'disk full' });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunOutcome } from '../../src/core/runOutcome';
+import type { RunResult } from '../../src/run/runFlow';
 import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
 import { extensionLogText, gitIn, runDismissingPrompts, startLegacyGateway, startSuiteGateway, testToken, waitFor, workspaceUri } from './fixture';
 
@@ -28,13 +28,13 @@ async function withSettings<T>(values: Record<string, unknown>, body: () => Prom
 }
 
 /** A prompt these runs should not show (e.g. for a token) is dismissed, so the test fails instead of hanging. */
-function runRunbook(uri: vscode.Uri, options: Record<string, unknown>): Promise<RunOutcome | undefined> {
-  return runDismissingPrompts<RunOutcome>('hoop.runRunbook', uri, options);
+function runRunbook(uri: vscode.Uri, options: Record<string, unknown>): Promise<RunResult | undefined> {
+  return runDismissingPrompts<RunResult>('hoop.runRunbook', uri, options);
 }
 
 /** Asserts a run succeeded with this output; else shows what the extension logged (the error a user was shown). */
-function assertOutput(outcome: RunOutcome | undefined, expected: string): void {
-  if (outcome?.kind !== 'succeeded' || outcome.output !== expected) {
+function assertOutput(outcome: RunResult | undefined, expected: string): void {
+  if (outcome?.state !== 'done' || outcome.output !== expected) {
     assert.fail(`expected output ${JSON.stringify(expected)}, got ${JSON.stringify(outcome)}; the log ends:\n${extensionLogText().split('\n').slice(-8).join('\n')}`);
   }
 }
