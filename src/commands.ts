@@ -57,7 +57,7 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
       return flow.rerun(run.data, true);
     },
     [commandIds.stopRun]: async (arg?: unknown, options?: { confirmed?: boolean }) => {
-      const run = await runFrom(arg, (candidate) => !candidate.ended, 'stop');
+      const run = await runFrom(arg, (candidate) => candidate.state === 'running' || candidate.state === 'sending', 'stop');
       if (!options?.confirmed) {
         const choice = await vscode.window.showWarningMessage(
           `Kill ${run.data.runbookName} on ${run.data.connection} on the gateway?`,
@@ -92,7 +92,7 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
     },
     [commandIds.openRunOutput]: async (arg?: unknown) => {
       // Show Output with nothing chosen: the run going on, else the newest one.
-      const newest = arg === undefined && registry.active.length === 0 ? registry.all[0] : undefined;
+      const newest = arg === undefined && !registry.active.some((run) => run.state === 'running' || run.state === 'sending') ? registry.all[0] : undefined;
       return openRunDocument(newest ?? (await runFrom(arg, () => true, 'show')));
     },
     [commandIds.openSession]: async (arg?: unknown) => {
@@ -145,7 +145,8 @@ async function runArgument(registry: RunRegistry, arg: unknown, applies: (run: R
     return run;
   }
   const candidates = registry.all.filter(applies);
-  const going = candidates.filter((run) => !run.ended);
+  // Runs waiting for a reviewer are not "going on" here: Stop and Show Output mean the one running.
+  const going = candidates.filter((run) => run.state === 'running' || run.state === 'sending');
   const obvious = going.length === 1 ? going[0] : going.length === 0 && candidates.length === 1 ? candidates[0] : undefined;
   if (obvious) {
     return obvious;

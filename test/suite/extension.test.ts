@@ -59,6 +59,7 @@ describe('Hoop Runbooks in the extension host', () => {
     assert.equal(body.repository, 'github.com/acme/runbooks');
     assert.equal(body.connection_name, 'bash-local');
     assert.match(String(body.ref_hash), /^[0-9a-f]{40}$/);
+    await vscode.commands.executeCommand('hoop.showTranscript');
     const transcript = await waitFor('the transcript', () => (transcriptText().includes('hello extension host') ? transcriptText() : undefined));
     assert.match(transcript, /Runbook:\s+ops\/hello\.runbook\.sh/);
     assert.match(transcript, /Connection:\s+bash-local/);
