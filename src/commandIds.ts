@@ -2,6 +2,8 @@
 export const commandIds = {
   runRunbook: 'hoop.runRunbook',
   runRunbookWithEnvironment: 'hoop.runRunbookWithEnvironment',
+  signIn: 'hoop.signIn',
+  gatewayMenu: 'hoop.gatewayMenu',
   setToken: 'hoop.setToken',
   clearToken: 'hoop.clearToken',
   showTranscript: 'hoop.showTranscript',

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { commandIds, type CommandId } from './commandIds';
 import type { ErrorReporter } from './errorReporter';
+import { showGatewayMenu } from './auth/gatewayStatusBar';
 import type { GatewayAccess } from './gatewayAccess';
 import type { RunbookRunner, RunOptions } from './runbookRunner';
 import type { RunMemory } from './runMemory';
@@ -28,21 +29,20 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
   return {
     [commandIds.runRunbook]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), options),
     [commandIds.runRunbookWithEnvironment]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), { ...options, withEnvironment: true }),
-    [commandIds.setToken]: async (token?: unknown) => {
-      const stored = await access.promptForToken({ token: typeof token === 'string' ? token : undefined });
-      if (stored && typeof token !== 'string') {
-        void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} is stored in VS Code's secret storage.`);
-      }
-      return stored;
-    },
+    [commandIds.signIn]: async () => (await access.signIn()) !== undefined,
+    [commandIds.gatewayMenu]: async () => showGatewayMenu(access),
+    // An API key (or token) as the argument skips the prompt; it is still checked before it is stored.
+    [commandIds.setToken]: async (token?: unknown) => (await access.signIn({ apiKey: typeof token === 'string' ? token : undefined, method: 'apiKey' })) !== undefined,
     [commandIds.clearToken]: async () => {
-      await access.clearToken();
-      void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} was removed.`);
+      const gateway = access.activeGateway();
+      await access.signOut(gateway);
+      void vscode.window.showInformationMessage(`Hoop: signed out of ${gateway.name}; its token was removed.`);
     },
     [commandIds.showTranscript]: async () => transcript.show(),
     [commandIds.cancelRun]: async () => runner.cancel(),
     [commandIds.forgetRemembered]: async () => {
-      const { gatewayUrl, secrets: declarations } = readSettings();
+      const { secrets: declarations } = readSettings();
+      const gatewayUrl = access.activeGateway().url;
       await memory.forgetAll();
       await Promise.all(declarations.map((declaration) => secrets.deleteSecret(gatewayUrl, declaration.kind, declaration.name)));
       void vscode.window.showInformationMessage('Hoop: forgot the remembered connections, parameter values and stored secrets.');

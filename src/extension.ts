@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { AccountStore } from './auth/accountStore';
+import { HoopAuthenticationProvider } from './auth/authenticationProvider';
+import { GatewayStatusBar } from './auth/gatewayStatusBar';
 import { registerCommands } from './commands';
 import { ErrorReporter } from './errorReporter';
 import { GatewayAccess } from './gatewayAccess';
@@ -15,7 +18,8 @@ import { TranscriptChannel } from './transcriptChannel';
 export function activate(context: vscode.ExtensionContext): void {
   const logger = createLogger();
   const secrets = new SecretStore(context.secrets);
-  const access = new GatewayAccess(secrets, logger, String(context.extension.packageJSON.version));
+  const accounts = new AccountStore(secrets, context.globalState);
+  const access = new GatewayAccess(accounts, context.globalState, logger, String(context.extension.packageJSON.version));
   const memory = new RunMemory(context.workspaceState);
   const transcript = new TranscriptChannel();
   const statusBar = new RunStatusBar();
@@ -23,6 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const runner = new RunbookRunner({ access, secrets, memory, transcript, statusBar, logger });
   context.subscriptions.push(
     logger,
+    access,
+    new HoopAuthenticationProvider(access, accounts),
+    new GatewayStatusBar(access),
     transcript,
     statusBar,
     registerCommands({ runner, access, memory, secrets, transcript, reporter }),

@@ -179,7 +179,7 @@ export class RunbookRunner {
     }
     const rejected = `The gateway rejected the token (401 "${error.gatewayMessage}"); nothing ran.`;
     onRejected(rejected);
-    if (!(await this.services.access.promptForToken({ reason: rejected }))) {
+    if (!(await this.services.access.renewAfterUnauthorized(rejected))) {
       throw error;
     }
     return this.services.access.client();
@@ -189,7 +189,7 @@ export class RunbookRunner {
     try {
       return await this.services.access.client();
     } catch (error) {
-      if (!(error instanceof NoTokenError) || !(await this.services.access.promptForToken())) {
+      if (!(error instanceof NoTokenError) || !(await this.services.access.signIn())) {
         throw error;
       }
       return this.services.access.client();
