@@ -5,6 +5,7 @@ import type { LocalGatewayConfig } from './config';
 import { startLocalGateway } from './localGateway';
 
 const USAGE = `Usage: node out/test/gateway/cli.js [--config gateway.json] [--port N] [--api v2|legacy] [--token T]
+                                    [--auth-method local|oidc|saml] [--tls]
 
 Starts the local hoop gateway on 127.0.0.1 and prints its URL. The config file is a
 LocalGatewayConfig (test/gateway/config.ts) as JSON; relative repository paths are resolved
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       api: { type: 'string' },
       token: { type: 'string' },
+      'auth-method': { type: 'string' },
+      tls: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -36,6 +39,15 @@ async function main(): Promise<void> {
   } else if (values.api !== undefined) {
     throw new Error(`--api must be v2 or legacy, not ${values.api}`);
   }
+  const authMethod = values['auth-method'];
+  if (authMethod === 'local' || authMethod === 'oidc' || authMethod === 'saml') {
+    config.authMethod = authMethod;
+  } else if (authMethod !== undefined) {
+    throw new Error(`--auth-method must be local, oidc or saml, not ${authMethod}`);
+  }
+  if (values.tls) {
+    config.tls = true;
+  }
   const token = values.token ?? (config.users && Object.keys(config.users).length > 0 ? undefined : DEFAULT_TOKEN);
   if (token) {
     config.users = { ...config.users, [token]: { email: 'dev@localhost', name: 'Local Dev', role: 'admin' } };
@@ -45,6 +57,9 @@ async function main(): Promise<void> {
   process.stdout.write(`hoop local gateway (${gateway.config.api}, version ${gateway.config.version}) listening on ${gateway.url}\n`);
   if (token) {
     process.stdout.write(`admin token: ${token}\n`);
+  }
+  if (gateway.ca) {
+    process.stdout.write(`test CA (trust it to connect): ${gateway.ca.file}\n`);
   }
 
   let stopping = false;

@@ -15,6 +15,21 @@ export interface LocalGatewayConfig {
   version?: string;
   /** Bearer token → user (§4.1). Default: none, so every request is 401. */
   users?: Record<string, GatewayUser>;
+  /**
+   * `auth_method` of `GET /api/publicserverinfo` and `/api/serverinfo` (§4.2). Default 'local', hoop's own
+   * default without an identity provider. 'oidc' enables `/api/login` + `/api/callback`, 'saml' enables
+   * `/api/saml/login` + `/api/saml/callback`; both through the stand-in identity provider under `/idp/`.
+   */
+  authMethod?: 'local' | 'oidc' | 'saml';
+  /** The stand-in identity provider's sign-in (browser login). */
+  identityProvider?: IdentityProviderConfig;
+  /** Lifetime of tokens issued by sign-in or rotation. Default 12 h (hoop's local-auth tokens). */
+  tokenLifetimeMs?: number;
+  /**
+   * Serve HTTPS with a certificate for 127.0.0.1/localhost/::1 signed by a test CA generated at start
+   * (`LocalGateway.ca`). Default false: plain HTTP.
+   */
+  tls?: boolean;
   /** The legacy static `Api-Key` header value; it acts as admin. Default: unset (the header is refused). */
   apiKey?: string;
   /** Runbook repositories (§3). None → `404 runbook configuration not found` (v2) / `plugin not found` (legacy). */
@@ -45,6 +60,23 @@ export interface GatewayUser {
   groups?: string[];
   /** Inactive users get 401 like unknown ones. Default 'active'. */
   status?: 'active' | 'inactive';
+  /** Enables `POST /api/localauth/login` for this user's email. Default: none (401 invalid credentials). */
+  password?: string;
+  /**
+   * This configured token is expired, and the gateway holds a refresh token: requests are served and
+   * answered with `X-New-Access-Token` (§4.1). Default false.
+   */
+  tokenExpired?: boolean;
+}
+
+export interface IdentityProviderConfig {
+  /** The `users` key (configured token) of the user who signs in. Default: the first configured user. */
+  user?: string;
+  /**
+   * 'success' (default), or 'error': the identity provider's answer fails verification, so the gateway's
+   * callback redirects with `?error=unexpected_error` (OIDC) / `?error=<reason>` (SAML).
+   */
+  outcome?: 'success' | 'error';
 }
 
 export interface RepositoryConfig {
@@ -101,6 +133,10 @@ export interface ResolvedConfig {
   api: 'v2' | 'legacy';
   version: string;
   users: Record<string, GatewayUser>;
+  authMethod: 'local' | 'oidc' | 'saml';
+  identityProvider: Required<IdentityProviderConfig> | undefined;
+  tokenLifetimeMs: number;
+  tls: boolean;
   apiKey: string | undefined;
   repositories: RepositoryConfig[];
   connections: ConnectionConfig[];
@@ -126,6 +162,10 @@ export function resolveConfig(config: LocalGatewayConfig): ResolvedConfig {
     api,
     version: config.version ?? (api === 'v2' ? '1.148.0' : '1.42.0'),
     users: config.users ?? {},
+    authMethod: config.authMethod ?? 'local',
+    identityProvider: resolveIdentityProvider(config),
+    tokenLifetimeMs: config.tokenLifetimeMs ?? 12 * 60 * 60 * 1000,
+    tls: config.tls ?? false,
     apiKey: config.apiKey,
     repositories: config.repositories ?? [],
     connections: config.connections ?? [],
@@ -136,6 +176,18 @@ export function resolveConfig(config: LocalGatewayConfig): ResolvedConfig {
     faults: config.faults ?? {},
     orgId: uuidV5('local-gateway-org'),
   };
+}
+
+/** undefined when no user is configured: the stand-in IdP then fails every sign-in. */
+function resolveIdentityProvider(config: LocalGatewayConfig): Required<IdentityProviderConfig> | undefined {
+  const user = config.identityProvider?.user ?? Object.keys(config.users ?? {})[0];
+  if (user === undefined) {
+    return undefined;
+  }
+  if (!config.users?.[user]) {
+    throw new Error(`identityProvider.user ${user} is not a key of users`);
+  }
+  return { user, outcome: config.identityProvider?.outcome ?? 'success' };
 }
 
 /** Deterministic ids (RFC 4122 v5 in the URL namespace, like hoop's uuid.NewSHA1(uuid.NameSpaceURL, …)). */

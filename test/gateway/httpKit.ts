@@ -5,12 +5,26 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface JsonReply {
   status: number;
-  /** undefined → no body (204). */
+  /** undefined → no body (204, redirects). */
   body?: unknown;
+  /** Extra response headers, e.g. `location` or hoop's `Token`. */
+  headers?: Record<string, string>;
 }
+
+/** A reply that writes the response itself (SSE, text streams, HTML). */
+export interface StreamReply {
+  stream(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
+}
+
+export type Reply = JsonReply | StreamReply;
 
 export function reply(status: number, body?: unknown): JsonReply {
   return { status, body };
+}
+
+/** gin's c.Redirect: no JSON body, the target in `location`. */
+export function redirect(status: 302 | 307, location: string, headers: Record<string, string> = {}): JsonReply {
+  return { status, headers: { ...headers, location } };
 }
 
 /** Every gin error body is `{"message": …}`. */
@@ -18,14 +32,14 @@ export function message(status: number, text: string): JsonReply {
   return { status, body: { message: text } };
 }
 
-export function sendJson(res: ServerResponse, { status, body }: JsonReply): void {
+export function sendJson(res: ServerResponse, { status, body, headers = {} }: JsonReply): void {
   if (body === undefined || status === 204) {
-    res.writeHead(status);
+    res.writeHead(status, headers);
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 

@@ -1,12 +1,15 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'http';
+import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
 import { authenticate } from './auth';
 import { resolveConfig, type LocalGatewayConfig, type ResolvedConfig } from './config';
 import type { GatewayState } from './state';
 import { GitSource } from './gitSource';
-import { message, readBody, sendGinNotFound, sendJson } from './httpKit';
+import { message, readBody, sendGinNotFound, sendJson, type Reply } from './httpKit';
 import { matchRoute } from './router';
 import { SessionStore, type Session } from './sessions';
+import { createTestCertificates, type TestCertificates } from './testCa';
+import { TokenStore } from './tokens';
 
 export type { LocalGatewayConfig } from './config';
 export type { Session } from './sessions';
@@ -24,8 +27,10 @@ export interface RecordedRequest {
 }
 
 export interface LocalGateway {
-  /** e.g. `http://127.0.0.1:41234`, no trailing slash. */
+  /** e.g. `http://127.0.0.1:41234` (`https://` with `tls`), no trailing slash. */
   url: string;
+  /** With `tls`: the test CA that signed the server certificate (PEM text and a file holding it). */
+  ca?: { pem: string; file: string };
   config: ResolvedConfig;
   sessions: ReadonlyMap<string, Session>;
   requests: RecordedRequest[];
@@ -38,10 +43,18 @@ export async function startLocalGateway(options: LocalGatewayConfig = {}): Promi
   const config = resolveConfig(options);
   const sessions = new SessionStore();
   let url = '';
-  const state: GatewayState = { config, sessions, git: new GitSource(config.cacheMs), apiUrl: () => config.publicUrl ?? url };
+  const state: GatewayState = {
+    config,
+    sessions,
+    git: new GitSource(config.cacheMs),
+    tokens: new TokenStore(config.tokenLifetimeMs),
+    logins: new Map(),
+    idpCodes: new Map(),
+    apiUrl: () => config.publicUrl ?? url,
+  };
   const requests: RecordedRequest[] = [];
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     handle(state, requests, req, res).catch((err: Error) => {
       process.stderr.write(`local gateway: ${req.method} ${req.url} failed: ${err.stack ?? err.message}\n`);
       if (!res.headersSent) {
@@ -50,17 +63,25 @@ export async function startLocalGateway(options: LocalGatewayConfig = {}): Promi
         res.destroy();
       }
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  };
+  const certificates: TestCertificates | undefined = config.tls ? createTestCertificates() : undefined;
+  const server = certificates ? createHttpsServer({ key: certificates.key, cert: certificates.cert }, listener) : createServer(listener);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    certificates?.cleanup();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
-  url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  url = `${certificates ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   let closing: Promise<void> | undefined;
   return {
     url,
+    ...(certificates ? { ca: { pem: certificates.caPem, file: certificates.caFile } } : {}),
     config,
     sessions: sessions.sessions,
     requests,
@@ -71,6 +92,7 @@ export async function startLocalGateway(options: LocalGatewayConfig = {}): Promi
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        certificates?.cleanup();
       })()),
   };
 }
@@ -91,17 +113,34 @@ async function handle(state: GatewayState, requests: RecordedRequest[], req: Inc
     sendGinNotFound(res);
     return;
   }
-  const principal = authenticate(req.headers, state.config, match.route.roles);
-  if ('status' in principal) {
-    sendJson(res, principal);
-    return;
+  const context = { state, params: match.params, query: parsed.searchParams, body };
+  let answer: () => Promise<Reply> | Reply;
+  if ('public' in match.route) {
+    const handler = match.route.handler;
+    answer = () => handler(context);
+  } else {
+    const auth = authenticate(req.headers, state.config, state.tokens, match.route.roles);
+    if ('status' in auth) {
+      sendJson(res, auth);
+      return;
+    }
+    if (auth.newAccessToken) {
+      res.setHeader('x-new-access-token', auth.newAccessToken);
+    }
+    const handler = match.route.handler;
+    answer = () => handler({ ...context, principal: auth.principal });
   }
   const fault = state.config.faults[`${req.method ?? 'GET'} ${parsed.pathname}`];
   if (fault) {
     sendJson(res, message(fault.status, fault.message));
     return;
   }
-  sendJson(res, await match.route.handler({ state, principal, params: match.params, query: parsed.searchParams, body }));
+  const result = await answer();
+  if ('stream' in result) {
+    await result.stream(req, res);
+  } else {
+    sendJson(res, result);
+  }
 }
 
 function redactHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -119,7 +158,9 @@ function parseForRecord(body: Buffer): unknown {
   }
   const text = body.toString('utf8');
   try {
-    return JSON.parse(text) as unknown;
+    const parsed = JSON.parse(text) as unknown;
+    // A sign-in's password is a credential like the Authorization header.
+    return parsed && typeof parsed === 'object' && 'password' in parsed ? { ...parsed, password: '[redacted]' } : parsed;
   } catch {
     return text;
   }

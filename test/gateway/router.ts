@@ -1,22 +1,44 @@
 import { NO_ROLE, READ_ONLY, type RouteRole } from './auth';
-import type { Handler } from './handlers/common';
+import type { Handler, PublicHandler } from './handlers/common';
+import { idpAuthorize, idpSamlSso, localLogin, oidcCallback, oidcLogin, publicServerInfo, samlCallback, samlLogin } from './handlers/login';
 import { getConnection, listConnections, serverInfo, userInfo } from './handlers/info';
 import { legacyExec, legacyList, legacyListByConnection } from './handlers/runbooksLegacy';
 import { listRunbooks, runbookExec } from './handlers/runbooksV2';
 import { getSession, killSession, runReviewedExec, updateReview } from './handlers/sessions';
 
-interface Route {
+interface RouteBase {
   method: string;
   /** gin-style pattern; `:name` matches one segment. */
   path: string;
-  /** Role middleware of the route in gateway/api/server.go. */
-  roles: RouteRole[];
-  handler: Handler;
   /** Only registered by a V2 gateway (≥ 1.43.1). */
   v2Only?: boolean;
 }
 
+/** A route behind AuthMiddleware with the role middleware of gateway/api/server.go. */
+interface AuthRoute extends RouteBase {
+  roles: RouteRole[];
+  handler: Handler;
+}
+
+/** A route without AuthMiddleware (sign-in, and the stand-in identity provider). */
+interface PublicRoute extends RouteBase {
+  public: true;
+  handler: PublicHandler;
+}
+
+export type Route = AuthRoute | PublicRoute;
+
 const ROUTES: Route[] = [
+  { method: 'GET', path: '/api/publicserverinfo', public: true, handler: publicServerInfo },
+  { method: 'POST', path: '/api/localauth/login', public: true, handler: localLogin },
+  { method: 'GET', path: '/api/login', public: true, handler: oidcLogin },
+  { method: 'GET', path: '/api/callback', public: true, handler: oidcCallback },
+  { method: 'GET', path: '/api/saml/login', public: true, handler: samlLogin },
+  { method: 'POST', path: '/api/saml/callback', public: true, handler: samlCallback },
+  // Not in hoop: the stand-in IdP redirects instead of posting a form, so a script can follow it.
+  { method: 'GET', path: '/api/saml/callback', public: true, handler: samlCallback },
+  { method: 'GET', path: '/idp/authorize', public: true, handler: idpAuthorize },
+  { method: 'GET', path: '/idp/saml/sso', public: true, handler: idpSamlSso },
   { method: 'GET', path: '/api/serverinfo', roles: READ_ONLY, handler: serverInfo },
   { method: 'GET', path: '/api/userinfo', roles: READ_ONLY, handler: userInfo },
   { method: 'GET', path: '/api/connections', roles: READ_ONLY, handler: listConnections },

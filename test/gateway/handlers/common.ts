@@ -2,18 +2,23 @@ import type { GoStruct } from '../goJson';
 import type { Principal } from '../auth';
 import { connectionId, type ConnectionConfig } from '../config';
 import type { GatewayState } from '../state';
-import { message, type JsonReply } from '../httpKit';
+import { message, type JsonReply, type Reply } from '../httpKit';
 
-/** What a route handler receives once auth passed. */
-export interface HandlerContext {
+/** What a route without auth middleware receives. */
+export interface PublicHandlerContext {
   state: GatewayState;
-  principal: Principal;
   params: Record<string, string>;
   query: URLSearchParams;
   body: Buffer;
 }
 
-export type Handler = (ctx: HandlerContext) => Promise<JsonReply> | JsonReply;
+/** What a route handler receives once auth passed. */
+export interface HandlerContext extends PublicHandlerContext {
+  principal: Principal;
+}
+
+export type Handler = (ctx: HandlerContext) => Promise<Reply> | Reply;
+export type PublicHandler = (ctx: PublicHandlerContext) => Promise<Reply> | Reply;
 
 /** models.GetConnectionByNameOrID: access-controlled, so hidden connections are "not found". */
 export function findConnection(state: GatewayState, nameOrId: string): ConnectionConfig | undefined {

@@ -10,7 +10,7 @@ export function serverInfo(ctx: HandlerContext): JsonReply {
     commit_sha: '0000000000000000000000000000000000000000',
     log_level: 'INFO',
     go_debug: '',
-    auth_method: 'local',
+    auth_method: config.authMethod,
     redact_provider: '',
     has_redact_credentials: false,
     has_webhook_app_key: false,
