@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { explainCertificateError } from './core/auth/authErrors';
 import { pickActiveGateway, plainHttpWarning, type GatewayEntry } from './core/auth/gatewayList';
 import { createDispatcher, describeNetwork, networkOptionsFor, planNetwork, type NetworkPlan } from './core/auth/network';
-import { signIn, signedInMessage, type SignInGateway, type SignInMethod, type SignInResult } from './core/auth/signIn';
+import { signIn, signedInMessage, type SignInMethod, type SignInResult } from './core/auth/signIn';
+import { signInGatewayFor } from './core/auth/signInGateway';
 import { chooseToken, tokenCandidatesFor, type TokenChoice } from './core/auth/tokenChoice';
 import { CancelledError, ConfigurationError, NoTokenError } from './core/errors';
 import { GatewayClient, type ApiRoute } from './core/gatewayClient';
@@ -97,7 +98,7 @@ export class GatewayAccess implements vscode.Disposable {
       throw new NoTokenError(gateway.url);
     }
     this.logger.info(`Requests to ${gateway.name} use ${choice.description}.`);
-    return this.gatewayClient(gateway, cli, choice.token, choice);
+    return (await this.clientFactory(gateway, cli))(choice.token, choice);
   }
 
   /**
@@ -122,7 +123,7 @@ export class GatewayAccess implements vscode.Disposable {
     try {
       const result = await signIn({
         gateway,
-        api: await this.signInGateway(gateway, cli),
+        api: signInGatewayFor(await this.clientFactory(gateway, cli)),
         prompts: vscodeSignInPrompts(options.apiKey),
         cliLogin,
         method: options.method,
@@ -172,35 +173,25 @@ export class GatewayAccess implements vscode.Disposable {
     return chooseToken(tokenCandidatesFor(gateway.url, { token: await this.accounts.token(gateway.url), ...record }, cli));
   }
 
-  private async gatewayClient(gateway: GatewayEntry, cli: CliLogins, token: string | undefined, choice?: TokenChoice): Promise<GatewayClient> {
-    return new GatewayClient({
-      gatewayUrl: gateway.url,
-      token,
-      execTimeoutMs: readSettings().execTimeoutSeconds * 1000,
-      userAgent: `hoop-runbooks-vscode/${this.extensionVersion}`,
-      dispatcher: await this.dispatcher(gateway, cli),
-      onNewToken: (newToken) => {
-        // A rotated CLI or environment token is the CLI's to rewrite; a stored one is replaced here.
-        if (choice?.kind === 'stored') {
-          this.logger.info(`${gateway.name} rotated the access token (X-New-Access-Token); the new one is stored.`);
-          void this.accounts.rotated(gateway.url, newToken);
-        }
-      },
-    });
-  }
-
-  /** The gateway calls signing in makes, mapped onto the client; unauthenticated until the token is checked. */
-  private async signInGateway(gateway: GatewayEntry, cli: CliLogins): Promise<SignInGateway> {
-    const anonymous = await this.gatewayClient(gateway, cli, undefined);
-    return {
-      authMethod: async (signal) => (await anonymous.publicServerInfo(signal)).auth_method,
-      browserLoginUrl: (method, signal) => anonymous.loginUrl(method, signal),
-      passwordLogin: (email, password, signal) => anonymous.localLogin(email, password, signal),
-      whoAmI: async (token, signal) => {
-        const user = await (await this.gatewayClient(gateway, cli, token)).userInfo(signal);
-        return { name: user.name || user.email, email: user.email, role: user.role ?? 'standard' };
-      },
-    };
+  /** Clients for this gateway, all sharing its dispatcher; `choice` says where the token came from. */
+  private async clientFactory(gateway: GatewayEntry, cli: CliLogins): Promise<(token?: string, choice?: TokenChoice) => GatewayClient> {
+    const dispatcher = await this.dispatcher(gateway, cli);
+    const { execTimeoutSeconds } = readSettings();
+    return (token, choice) =>
+      new GatewayClient({
+        gatewayUrl: gateway.url,
+        token,
+        execTimeoutMs: execTimeoutSeconds * 1000,
+        userAgent: `hoop-runbooks-vscode/${this.extensionVersion}`,
+        dispatcher,
+        onNewToken: (newToken) => {
+          // A rotated CLI or environment token is the CLI's to rewrite; a stored one is replaced here.
+          if (choice?.kind === 'stored') {
+            this.logger.info(`${gateway.name} rotated the access token (X-New-Access-Token); the new one is stored.`);
+            void this.accounts.rotated(gateway.url, newToken);
+          }
+        },
+      });
   }
 
   private async networkPlan(gateway: GatewayEntry, cli: CliLogins): Promise<NetworkPlan> {
