@@ -6,7 +6,7 @@ import { pickActiveGateway, plainHttpWarning, type GatewayEntry } from './core/a
 import { createDispatcher, describeNetwork, networkOptionsFor, planNetwork, type NetworkPlan } from './core/auth/network';
 import { signIn, signedInMessage, type SignInMethod, type SignInResult } from './core/auth/signIn';
 import { signInGatewayFor } from './core/auth/signInGateway';
-import { chooseToken, tokenCandidatesFor, type TokenChoice } from './core/auth/tokenChoice';
+import { chooseToken, tokenCandidatesFor, type TokenChoice, type TokenSourceKind } from './core/auth/tokenChoice';
 import { CancelledError, ConfigurationError, NoTokenError } from './core/errors';
 import { GatewayClient, type ApiRoute } from './core/gatewayClient';
 import { cliLoginFor, readCliLogins, type CliLogins } from './core/hoopCliConfig';
@@ -79,6 +79,11 @@ export class GatewayAccess implements vscode.Disposable {
 
   account(gateway: GatewayEntry = this.activeGateway()): AccountRecord {
     return this.accounts.record(gateway.url);
+  }
+
+  /** Where this gateway's token would come from now (for the status bar); never the token. */
+  async tokenSource(gateway: GatewayEntry = this.activeGateway()): Promise<TokenSourceKind | undefined> {
+    return (await this.tokenChoice(gateway, await readCliLogins(os.homedir(), process.env)))?.kind;
   }
 
   /** Shown in the status bar item and logged: skipped TLS verification and plain http. */

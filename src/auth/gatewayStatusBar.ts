@@ -24,10 +24,11 @@ export class GatewayStatusBar implements vscode.Disposable {
     const gateway = this.access.activeGateway();
     const { user } = this.access.account(gateway);
     const warnings = await this.access.networkWarnings(gateway).catch((error: unknown) => [error instanceof Error ? error.message : String(error)]);
-    const who = user ? user.name : 'not signed in';
+    const source = await this.access.tokenSource(gateway);
+    const who = source === undefined ? 'not signed in' : source === 'stored' && user ? user.name : "hoop CLI's login";
     this.item.text = `${warnings.length > 0 ? '$(warning)' : '$(account)'} ${gateway.name}: ${who}`;
     this.item.backgroundColor = warnings.length > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
-    const tooltip = new vscode.MarkdownString(`**Hoop gateway** ${gateway.name} (${gateway.url})\n\n${user ? `Signed in as ${user.name} (${user.email}, ${user.role})` : 'Not signed in through VS Code (a `hoop login` for this gateway is used when present).'}`);
+    const tooltip = new vscode.MarkdownString(`**Hoop gateway** ${gateway.name} (${gateway.url})\n\n${source === 'stored' && user ? `Signed in as ${user.name} (${user.email}, ${user.role})` : source ? 'Using the token of `hoop login` (the hoop CLI) for this gateway.' : 'Not signed in.'}`);
     warnings.forEach((warning) => tooltip.appendMarkdown(`\n\n$(warning) ${warning}`));
     tooltip.supportThemeIcons = true;
     tooltip.appendMarkdown('\n\nClick to switch gateway, sign in or sign out.');

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
+import { SignInError } from '../core/auth/authErrors';
+import { loginCallbackHost, loginCallbackPath, loginCallbackPort } from '../core/auth/loginCallback';
 import type { SignInMethod, SignInPrompts } from '../core/auth/signIn';
 
 /** VS Code's answers to signing in's questions: quick picks, masked inputs, the browser and a progress notification. */
@@ -40,6 +42,7 @@ export function vscodeSignInPrompts(presetApiKey?: string): SignInPrompts {
     },
 
     async openBrowser(url) {
+      await assertCallbackReachableFromBrowser();
       if (!(await vscode.env.openExternal(vscode.Uri.parse(url, true)))) {
         throw new CancelledError('The browser was not opened, so the sign-in was cancelled.');
       }
@@ -58,4 +61,24 @@ export function vscodeSignInPrompts(presetApiKey?: string): SignInPrompts {
       );
     },
   };
+}
+
+/**
+ * The extension runs where the workspace is (extensionKind "workspace": it reads the runbooks' git
+ * repository), but the gateway always sends the browser to 127.0.0.1:3587 on the machine with the browser.
+ * In a remote window VS Code forwards the port; when it cannot keep the same local address (port taken
+ * locally, or a web-based remote such as Codespaces in the browser), the browser could never reach us.
+ */
+async function assertCallbackReachableFromBrowser(): Promise<void> {
+  if (!vscode.env.remoteName) {
+    return;
+  }
+  const callback = vscode.Uri.parse(`http://${loginCallbackHost}:${loginCallbackPort}${loginCallbackPath}`);
+  const external = await vscode.env.asExternalUri(callback);
+  const reachable = external.scheme === 'http' && [`${loginCallbackHost}:${loginCallbackPort}`, `localhost:${loginCallbackPort}`].includes(external.authority);
+  if (!reachable) {
+    throw new SignInError(
+      `In this remote window (${vscode.env.remoteName}) your browser cannot reach ${loginCallbackHost}:${loginCallbackPort}, where the gateway sends the sign-in (VS Code forwarded it as ${external.authority}). Sign in with an API key or email and password instead, or run "hoop login" on the remote machine and choose "Use the hoop CLI's login".`,
+    );
+  }
 }
