@@ -4,6 +4,7 @@ export const commandIds = {
   runRunbookWithEnvironment: 'hoop.runRunbookWithEnvironment',
   signIn: 'hoop.signIn',
   gatewayMenu: 'hoop.gatewayMenu',
+  switchGateway: 'hoop.switchGateway',
   setToken: 'hoop.setToken',
   clearToken: 'hoop.clearToken',
   showTranscript: 'hoop.showTranscript',

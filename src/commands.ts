@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { commandIds, type CommandId } from './commandIds';
 import type { ErrorReporter } from './errorReporter';
-import { showGatewayMenu } from './auth/gatewayStatusBar';
+import { pickGateway, showGatewayMenu } from './auth/gatewayStatusBar';
 import type { GatewayAccess } from './gatewayAccess';
 import type { RunbookRunner, RunOptions } from './runbookRunner';
 import type { RunMemory } from './runMemory';
@@ -31,6 +31,7 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
     [commandIds.runRunbookWithEnvironment]: (target?: unknown, options?: RunOptions) => runner.run(runbookTarget(target), { ...options, withEnvironment: true }),
     [commandIds.signIn]: async () => (await access.signIn()) !== undefined,
     [commandIds.gatewayMenu]: async () => showGatewayMenu(access),
+    [commandIds.switchGateway]: async (name?: unknown) => (typeof name === 'string' ? access.switchGateway(name) : pickGateway(access)),
     // An API key (or token) as the argument skips the prompt; it is still checked before it is stored.
     [commandIds.setToken]: async (token?: unknown) => (await access.signIn({ apiKey: typeof token === 'string' ? token : undefined, method: 'apiKey' })) !== undefined,
     [commandIds.clearToken]: async () => {

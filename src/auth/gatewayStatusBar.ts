@@ -56,3 +56,15 @@ export async function showGatewayMenu(access: GatewayAccess): Promise<void> {
   const picked = await vscode.window.showQuickPick(entries, { title: `Hoop: ${active.name}`, placeHolder: 'Switch gateway, sign in or sign out' });
   await picked?.run?.();
 }
+
+/** Just the gateways: pick the one to make active. */
+export async function pickGateway(access: GatewayAccess): Promise<void> {
+  const active = access.activeGateway();
+  const picked = await vscode.window.showQuickPick(
+    access.gateways().map((gateway) => ({ label: gateway.name, description: gateway.url, picked: gateway.name === active.name })),
+    { title: 'Hoop: switch gateway', placeHolder: `Active: ${active.name}` },
+  );
+  if (picked) {
+    await access.switchGateway(picked.label);
+  }
+}
