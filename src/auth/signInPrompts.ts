@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { CancelledError } from '../core/errors';
-import { SignInError } from '../core/auth/authErrors';
 import { loginCallbackHost, loginCallbackPath, loginCallbackPort } from '../core/auth/loginCallback';
 import type { SignInMethod, SignInPrompts } from '../core/auth/signIn';
 
@@ -42,7 +41,10 @@ export function vscodeSignInPrompts(presetApiKey?: string): SignInPrompts {
     },
 
     async openBrowser(url) {
-      await assertCallbackReachableFromBrowser();
+      const caveat = await remoteCallbackCaveat();
+      if (caveat) {
+        void vscode.window.showWarningMessage(`Hoop: ${caveat}`);
+      }
       if (!(await vscode.env.openExternal(vscode.Uri.parse(url, true)))) {
         throw new CancelledError('The browser was not opened, so the sign-in was cancelled.');
       }
@@ -66,19 +68,17 @@ export function vscodeSignInPrompts(presetApiKey?: string): SignInPrompts {
 /**
  * The extension runs where the workspace is (extensionKind "workspace": it reads the runbooks' git
  * repository), but the gateway always sends the browser to 127.0.0.1:3587 on the machine with the browser.
- * In a remote window VS Code forwards the port; when it cannot keep the same local address (port taken
- * locally, or a web-based remote such as Codespaces in the browser), the browser could never reach us.
+ * In a remote window VS Code forwards the port; when it cannot keep that address (the port is taken
+ * locally, or a web-based remote), only a browser on the remote machine itself can finish: say so.
  */
-async function assertCallbackReachableFromBrowser(): Promise<void> {
+async function remoteCallbackCaveat(): Promise<string | undefined> {
   if (!vscode.env.remoteName) {
-    return;
+    return undefined;
   }
   const callback = vscode.Uri.parse(`http://${loginCallbackHost}:${loginCallbackPort}${loginCallbackPath}`);
   const external = await vscode.env.asExternalUri(callback);
-  const reachable = external.scheme === 'http' && [`${loginCallbackHost}:${loginCallbackPort}`, `localhost:${loginCallbackPort}`].includes(external.authority);
-  if (!reachable) {
-    throw new SignInError(
-      `In this remote window (${vscode.env.remoteName}) your browser cannot reach ${loginCallbackHost}:${loginCallbackPort}, where the gateway sends the sign-in (VS Code forwarded it as ${external.authority}). Sign in with an API key or email and password instead, or run "hoop login" on the remote machine and choose "Use the hoop CLI's login".`,
-    );
-  }
+  const sameAddress = external.scheme === 'http' && [`${loginCallbackHost}:${loginCallbackPort}`, `localhost:${loginCallbackPort}`].includes(external.authority);
+  return sameAddress
+    ? undefined
+    : `This window is remote (${vscode.env.remoteName}) and port ${loginCallbackPort} could not be forwarded as-is, so only a browser on that machine can finish. If it does not, cancel and use an API key or email and password.`;
 }
