@@ -36,7 +36,7 @@ describe('signing in through the browser in a real VS Code', function () {
   });
   after(() => sso?.close());
 
-  it('Sign In opens the identity provider, the callback signs in, the account is listed, and a run succeeds', async () => {
+  it('Sign In opens the identity provider, the callback signs in, the account is listed, a run succeeds, and signing out from the status bar removes it', async () => {
     const { workbench } = sample;
     const quick = workbench.quickPick;
     await workbench.openFile('ops/check-disk.runbook.sh');
@@ -53,6 +53,8 @@ describe('signing in through the browser in a real VS Code', function () {
     const page: Page = await browserTab;
     await page.waitForURL(/^http:\/\/127\.0\.0\.1:3587\/callback\?token=/, { timeout: 60_000 });
     assert.match((await page.textContent('body')) ?? '', /You can close this tab/);
+    const issuedToken = new URL(page.url()).searchParams.get('token') ?? '';
+    assert.ok(issuedToken.length > 8);
     await workbench.screenshot('sign-in-browser-callback');
     await page.close();
 
@@ -81,6 +83,22 @@ describe('signing in through the browser in a real VS Code', function () {
     assert.equal(await workbench.waitForStatusBar(/check-disk\.runbook\.sh: exit/, 60_000), 'check-disk.runbook.sh: exit 0');
     assert.equal(sso.requests.filter((request) => request.path === '/api/runbooks/exec').length, execsBefore + 1, 'the run went to the signed-in gateway');
     assert.ok(!sample.gateway.requests.some((request) => request.path === '/api/runbooks/exec'), 'nothing ran on the other gateway');
+
+    // Sign out from the status bar item: the account leaves the status bar and the Accounts menu.
+    await workbench.clickStatusBarItem(/acme-sso: Local Developer/);
+    await quick.waitForTitle('Hoop: acme-sso');
+    await quick.pick('Sign out of acme-sso');
+    assert.match(await workbench.waitForStatusBar(/acme-sso: not signed in/), /acme-sso: not signed in/);
+    await workbench.page.locator('.activitybar .codicon-accounts-view-bar-icon').first().click();
+    await menu.waitFor({ state: 'visible', timeout: 15_000 });
+    const labelsAfter = (await menu.locator('.action-label').allTextContents()).map((label) => label.trim());
+    await workbench.page.keyboard.press('Escape');
+    assert.ok(!labelsAfter.some((label) => label.includes('acme-sso')), `Accounts menu: ${labelsAfter.join(' | ')}`);
+
+    const log = await workbench.readOutputChannel('Hoop Runbooks Log');
+    assert.match(log, /Requests to acme-sso use the token stored in VS Code's secret storage/);
+    assert.match(log, /Signed out of acme-sso/);
+    assert.ok(!log.includes(issuedToken), 'the log never shows the token');
   });
 });
 
