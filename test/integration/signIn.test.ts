@@ -196,6 +196,22 @@ describe('Sign in against the local gateway', function () {
     });
   });
 
+  it('a token the gateway renews (X-New-Access-Token) replaces the stored one, for the same account', async () => {
+    const { gw } = await gateway({ users: { 'expired-token': { email: 'old@example.com', name: 'Old Timer', role: 'standard', tokenExpired: true } } });
+    const accounts = storage.accountStore();
+    const user = { name: 'Old Timer', email: 'old@example.com', role: 'standard' };
+    await accounts.signedIn(gw.url, 'expired-token', user);
+    let rotation: Promise<void> | undefined;
+    const client = new GatewayClient({ gatewayUrl: gw.url, token: 'expired-token', onNewToken: (token) => (rotation = accounts.rotated(gw.url, token)) });
+    await client.userInfo();
+    await rotation;
+    const renewed = await accounts.token(gw.url);
+    assert.ok(renewed && renewed !== 'expired-token');
+    assert.deepEqual(accounts.record(gw.url).user, user);
+    assert.equal((await new GatewayClient({ gatewayUrl: gw.url, token: renewed }).userInfo()).email, 'old@example.com');
+    assert.ok(!storage.dump().includes('expired-token'), 'the old token is gone');
+  });
+
   describe('several gateways, and signing out', () => {
     it('keeps a token per gateway; signing out of one leaves the other, and no token anywhere for it', async () => {
       const prod = await gateway({ users: { [ADA]: USERS[ADA] } });
