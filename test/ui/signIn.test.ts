@@ -65,12 +65,7 @@ describe('signing in through the browser in a real VS Code', function () {
     await workbench.runCommand('Notifications: Clear All Notifications');
     assert.ok(sso.requests.some((request) => request.path === '/api/userinfo'), 'the token was checked before it was stored');
 
-    await workbench.page.locator('.activitybar .codicon-accounts-view-bar-icon').first().click();
-    const menu = workbench.page.locator('.context-view .monaco-menu').first();
-    await menu.waitFor({ state: 'visible', timeout: 15_000 });
-    const labels = (await menu.locator('.action-label').allTextContents()).map((label) => label.trim());
-    await workbench.screenshot('sign-in-accounts-menu');
-    await workbench.page.keyboard.press('Escape');
+    const labels = await accountsMenu(workbench, 'sign-in-accounts-menu');
     assert.ok(labels.some((label) => label.includes('Local Developer <dev@acme.example> on acme-sso')), `Accounts menu: ${labels.join(' | ')}`);
 
     const execsBefore = sso.requests.filter((request) => request.path === '/api/runbooks/exec').length;
@@ -89,10 +84,7 @@ describe('signing in through the browser in a real VS Code', function () {
     await quick.waitForTitle('Hoop: acme-sso');
     await quick.pick('Sign out of acme-sso');
     assert.match(await workbench.waitForStatusBar(/acme-sso: not signed in/), /acme-sso: not signed in/);
-    await workbench.page.locator('.activitybar .codicon-accounts-view-bar-icon').first().click();
-    await menu.waitFor({ state: 'visible', timeout: 15_000 });
-    const labelsAfter = (await menu.locator('.action-label').allTextContents()).map((label) => label.trim());
-    await workbench.page.keyboard.press('Escape');
+    const labelsAfter = await accountsMenu(workbench, 'sign-out-accounts-menu');
     assert.ok(!labelsAfter.some((label) => label.includes('acme-sso')), `Accounts menu: ${labelsAfter.join(' | ')}`);
 
     const log = await workbench.readOutputChannel('Hoop Runbooks Log');
@@ -102,8 +94,21 @@ describe('signing in through the browser in a real VS Code', function () {
   });
 });
 
+type Workbench = ReturnType<typeof useSampleSession>['workbench'];
+
+/** Opens VS Code's Accounts menu, returns its labels (with a screenshot) and closes it. */
+async function accountsMenu(workbench: Workbench, screenshot: string): Promise<string[]> {
+  await workbench.page.locator('.activitybar .codicon-accounts-view-bar-icon').first().click();
+  const menu = workbench.page.locator('.context-view .monaco-menu').first();
+  await menu.waitFor({ state: 'visible', timeout: 15_000 });
+  const labels = (await menu.locator('.action-label').allTextContents()).map((label) => label.trim());
+  await workbench.screenshot(screenshot);
+  await workbench.page.keyboard.press('Escape');
+  return labels;
+}
+
 /** Clicks "Open" if VS Code asks whether to open the external site (it may trust loopback without asking). */
-async function allowExternalSite(workbench: ReturnType<typeof useSampleSession>['workbench']): Promise<void> {
+async function allowExternalSite(workbench: Workbench): Promise<void> {
   const dialog = await workbench.waitForDialog(15_000).catch(() => undefined);
   if (dialog?.buttons.includes('Open')) {
     await dialog.click('Open');
