@@ -2,6 +2,9 @@
 export const commandIds = {
   runRunbook: 'hoop.runRunbook',
   runRunbookWithEnvironment: 'hoop.runRunbookWithEnvironment',
+  signIn: 'hoop.signIn',
+  gatewayMenu: 'hoop.gatewayMenu',
+  switchGateway: 'hoop.switchGateway',
   setToken: 'hoop.setToken',
   clearToken: 'hoop.clearToken',
   showTranscript: 'hoop.showTranscript',

@@ -6,13 +6,13 @@ import type { Run } from './core/run/run';
 import type { RunRegistry } from './core/run/runRegistry';
 import { sessionUrl } from './core/runOutcome';
 import type { ErrorReporter } from './errorReporter';
+import { pickGateway, showGatewayMenu } from './auth/gatewayStatusBar';
 import type { GatewayAccess } from './gatewayAccess';
 import { untilSettled, type RunFlow, type RunOptions } from './run/runFlow';
 import type { RunLifecycle } from './run/runLifecycle';
 import type { RunMemory } from './runMemory';
 import type { SecretStore } from './secretStore';
 import type { TranscriptChannel } from './transcriptChannel';
-import { readSettings } from './settings';
 import { openRunDocument } from './views/runDocuments';
 import { runIdOf } from './views/runsView';
 
@@ -106,16 +106,15 @@ function commandTable(services: CommandServices): Record<CommandId, Handler> {
       return run.data.sessionId;
     },
     [commandIds.clearRunHistory]: async () => registry.clearEnded(),
-    [commandIds.setToken]: async (token?: unknown) => {
-      const stored = await access.promptForToken({ token: typeof token === 'string' ? token : undefined });
-      if (stored && typeof token !== 'string') {
-        void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} is stored in VS Code's secret storage.`);
-      }
-      return stored;
-    },
+    [commandIds.signIn]: async () => (await access.signIn()) !== undefined,
+    [commandIds.gatewayMenu]: async () => showGatewayMenu(access),
+    [commandIds.switchGateway]: async (name?: unknown) => (typeof name === 'string' ? access.switchGateway(name) : pickGateway(access)),
+    // An API key (or token) as the argument skips the prompt; it is still checked before it is stored.
+    [commandIds.setToken]: async (token?: unknown) => (await access.signIn({ apiKey: typeof token === 'string' ? token : undefined, method: 'apiKey' })) !== undefined,
     [commandIds.clearToken]: async () => {
-      await access.clearToken();
-      void vscode.window.showInformationMessage(`Hoop: the token for ${readSettings().gatewayUrl} was removed.`);
+      const gateway = access.activeGateway();
+      await access.signOut(gateway);
+      void vscode.window.showInformationMessage(`Hoop: signed out of ${gateway.name}; its token was removed.`);
     },
     [commandIds.showTranscript]: async () => transcript.show(),
     [commandIds.forgetRemembered]: async () => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { CancelledError, ConfigurationError, GatewayHttpError, GatewayUnreachableError, HoopError, NoTokenError, UntrustedWorkspaceError } from './core/errors';
+import { GatewayCertificateError, TokenRejectedError } from './core/auth/authErrors';
+import { CancelledError, ConfigurationError, GatewayHttpError, GatewayUnreachableError, HoopError, NoTokenError, RejectedTokenError, UntrustedWorkspaceError } from './core/errors';
 import { commandIds } from './commandIds';
 
 interface ErrorAction {
@@ -7,13 +8,16 @@ interface ErrorAction {
   run: () => Thenable<unknown>;
 }
 
-const setToken: ErrorAction = { title: 'Set API Key or Token', run: () => vscode.commands.executeCommand(commandIds.setToken) };
+const signIn: ErrorAction = { title: 'Sign In', run: () => vscode.commands.executeCommand(commandIds.signIn) };
 const manageTrust: ErrorAction = { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') };
 const openSettings: ErrorAction = { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'hoop.') };
 
 function actionsFor(error: unknown, showLog: ErrorAction): ErrorAction[] {
-  if (error instanceof NoTokenError || (error instanceof GatewayHttpError && error.status === 401)) {
-    return [setToken];
+  if (error instanceof NoTokenError || error instanceof TokenRejectedError || error instanceof RejectedTokenError || (error instanceof GatewayHttpError && error.status === 401)) {
+    return [signIn];
+  }
+  if (error instanceof GatewayCertificateError) {
+    return [openSettings, showLog];
   }
   if (error instanceof UntrustedWorkspaceError) {
     return [manageTrust];

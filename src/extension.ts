@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { AccountStore } from './auth/accountStore';
+import { HoopAuthenticationProvider } from './auth/authenticationProvider';
+import { GatewayStatusBar } from './auth/gatewayStatusBar';
 import { registerCommands } from './commands';
 import { RunRegistry } from './core/run/runRegistry';
 import { ErrorReporter } from './errorReporter';
@@ -21,7 +24,8 @@ import { RunsView } from './views/runsView';
 export function activate(context: vscode.ExtensionContext): void {
   const logger = createLogger();
   const secrets = new SecretStore(context.secrets);
-  const access = new GatewayAccess(secrets, logger, String(context.extension.packageJSON.version));
+  const accounts = new AccountStore(secrets, context.globalState);
+  const access = new GatewayAccess(accounts, context.globalState, logger, String(context.extension.packageJSON.version));
   const memory = new RunMemory(context.globalState);
   const registry = new RunRegistry(globalStateHistory(context.globalState));
   const transcript = new TranscriptChannel();
@@ -30,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const reporter = new ErrorReporter(logger);
   context.subscriptions.push(
     logger,
+    access,
+    new HoopAuthenticationProvider(access, accounts),
+    new GatewayStatusBar(access),
     transcript,
     lifecycle,
     new RunReporter(registry, transcript),

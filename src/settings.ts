@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { parseSecretDeclarations, type SecretDeclaration } from './core/envVars';
 import type { ApiRoute } from './core/gatewayClient';
+import { parseGatewayList, type GatewayList } from './core/auth/gatewayList';
+import type { NetworkOptions } from './core/auth/network';
 
 export interface HoopSettings {
-  gatewayUrl: string;
   apiRoute: ApiRoute | 'auto';
   defaultConnection?: string;
   codeLensEnabled: boolean;
@@ -19,13 +20,33 @@ export interface HoopSettings {
 export const defaultGatewayUrl = 'https://use.hoop.dev';
 
 /**
- * `hoop.gatewayUrl` is application-scoped in the manifest, and read here from user settings only,
- * so a cloned repository's .vscode/settings.json can never redirect the token.
+ * `hoop.gateways` and `hoop.gatewayUrl` are application-scoped in the manifest, and read here from user
+ * settings only, so a cloned repository's .vscode/settings.json can never redirect the token.
  */
+function userValue<T>(configuration: vscode.WorkspaceConfiguration, key: string): T | undefined {
+  const inspected = configuration.inspect<T>(key);
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
 function userGatewayUrl(configuration: vscode.WorkspaceConfiguration): string {
-  const inspected = configuration.inspect<string>('gatewayUrl');
-  const url = inspected?.globalValue ?? inspected?.defaultValue ?? defaultGatewayUrl;
-  return url.trim().replace(/\/+$/, '');
+  return (userValue<string>(configuration, 'gatewayUrl') ?? defaultGatewayUrl).trim().replace(/\/+$/, '');
+}
+
+/** The configured gateways (`hoop.gateways`, else the `hoop.gatewayUrl` shorthand). */
+export function readGatewayList(): GatewayList {
+  const configuration = vscode.workspace.getConfiguration('hoop');
+  return parseGatewayList(userValue<unknown>(configuration, 'gateways'), userGatewayUrl(configuration));
+}
+
+/** VS Code's proxy settings plus the environment, for gateway requests. */
+export function readProxySettings(): Omit<NetworkOptions, 'ca' | 'skipTlsVerify'> {
+  const http = vscode.workspace.getConfiguration('http');
+  return {
+    proxyUrl: http.get<string>('proxy')?.trim() || undefined,
+    proxyStrictSSL: http.get<boolean>('proxyStrictSSL') !== false,
+    noProxy: http.get<string[]>('noProxy') ?? [],
+    env: process.env,
+  };
 }
 
 export function readSettings(): HoopSettings {
@@ -35,7 +56,6 @@ export function readSettings(): HoopSettings {
   const apiRoute = configuration.get<string>('apiRoute');
   const defaultConnection = configuration.get<string>('defaultConnection')?.trim();
   return {
-    gatewayUrl: userGatewayUrl(configuration),
     apiRoute: apiRoute === 'v2' || apiRoute === 'legacy' ? apiRoute : 'auto',
     defaultConnection: defaultConnection || undefined,
     codeLensEnabled: configuration.get<boolean>('codeLens.enabled') !== false,
@@ -46,14 +66,4 @@ export function readSettings(): HoopSettings {
     execTimeoutSeconds: Math.max(120, configuration.get<number>('execTimeoutSeconds') ?? 120),
     confirmBeforeRun: configuration.get<boolean>('confirmBeforeRun') !== false,
   };
-}
-
-/** Validates a gateway URL typed by a user; undefined when fine. */
-export function gatewayUrlProblem(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? undefined : 'Use an http:// or https:// address.';
-  } catch {
-    return `"${url}" is not a URL: use the gateway's address, like https://use.hoop.dev.`;
-  }
 }

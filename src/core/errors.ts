@@ -68,7 +68,7 @@ export class ConfigurationError extends HoopError {
 export class NoTokenError extends HoopError {
   readonly code = 'no-token';
   constructor(readonly gatewayUrl: string) {
-    super(`No hoop API key or token is set for ${gatewayUrl}. Run "Hoop: Set API Key or Token" first.`);
+    super(`You are not signed in to ${gatewayUrl}. Run "Hoop: Sign In" first.`);
   }
 }
 
@@ -118,7 +118,7 @@ export class RunStateUnknownError extends HoopError {
 export class RejectedTokenError extends HoopError {
   readonly code = 'rejected-token';
   constructor(readonly gatewayUrl: string) {
-    super(`Not sent: the gateway at ${gatewayUrl} already rejected this token (401), so the run was not sent with it again. Nothing ran. Set a new API key or token with "Hoop: Set API Key or Token", or sign in again.`);
+    super(`Not sent: the gateway at ${gatewayUrl} already rejected this token (401), so the run was not sent with it again. Nothing ran. Sign in again with "Hoop: Sign In".`);
   }
 }
 

@@ -82,7 +82,7 @@ export function nextStepFor(status: number, gatewayMessage: string, operation?: 
     return "The gateway has no identity provider configured for this sign-in method: ask a hoop admin, or sign in with an API key.";
   }
   if (status === 401) {
-    return 'Set a valid API key or token with "Hoop: Set API Key or Token".';
+    return 'Sign in again with "Hoop: Sign In".';
   }
   if (status === 403) {
     return 'Your hoop user is not allowed to do this: runbook rules do not let you run this runbook on this connection, or your role is auditor. Ask a hoop admin for access.';

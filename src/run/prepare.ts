@@ -72,7 +72,7 @@ export async function clientAfterRejectedToken(access: GatewayAccess, error: unk
   }
   const rejected = `The gateway rejected the token (401 "${error.gatewayMessage}"); nothing ran.`;
   onRejected(rejected);
-  if (!(await access.promptForToken({ reason: rejected }))) {
+  if (!(await access.renewAfterUnauthorized(rejected))) {
     throw error;
   }
   return access.client();
@@ -82,7 +82,7 @@ async function clientWithToken(access: GatewayAccess): Promise<GatewayClient> {
   try {
     return await access.client();
   } catch (error) {
-    if (!(error instanceof NoTokenError) || !(await access.promptForToken())) {
+    if (!(error instanceof NoTokenError) || !(await access.signIn())) {
       throw error;
     }
     return access.client();

@@ -102,6 +102,7 @@ export class RunFlow {
         runbookName: prepared.name,
         connection: inputs.connection,
         gatewayUrl: prepared.client.gatewayUrl,
+        gatewayName: this.services.access.activeGatewayName,
         state: 'preparing',
         message: `Preparing ${prepared.name} on ${inputs.connection}…`,
         startedAt: Date.now(),

@@ -151,7 +151,7 @@ describe('GatewayClient against the local gateway', function () {
     assert.match(metadata.message, /"ticket"/);
     const unauthorized = await failure({}, new GatewayClient({ gatewayUrl: gateway!.url, token: 'hpk_wrong' }));
     assert.equal(unauthorized.status, 401);
-    assert.match(unauthorized.message, /Set API Key or Token/);
+    assert.match(unauthorized.message, /Hoop: Sign In/);
     const auditor = await failure({}, new GatewayClient({ gatewayUrl: gateway!.url, token: 'hpk_auditor' }));
     assert.equal(auditor.status, 403);
   });

@@ -339,53 +339,74 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
     }
   });
 
-  it('after a 401 on a wrong token, asks for a new one and goes on; the wrong token never reaches exec', async () => {
-    await setTokenFromPalette('expired-token');
+  /** Revokes the sample token on the gateway; the same person can sign in again with email and password. */
+  function revokeSampleToken(): () => void {
+    const users = gateway.config.users;
+    const developer = users[sampleToken];
+    delete users[sampleToken];
+    users['signed-in-again'] = { ...developer, password: 'dev-pass' };
+    return () => {
+      users[sampleToken] = developer;
+      delete users['signed-in-again'];
+    };
+  }
+
+  /** Answers "Sign In Again" with the sample gateway's own method (email and password). */
+  async function signInAgain(): Promise<void> {
+    const offer = await workbench.waitForNotification(/rejected the token \(401 "access denied"\); nothing ran\. Sign in to .* again to go on\./);
+    await offer.click('Sign In Again');
+    await quick().waitForTitle(/^Hoop: email for /);
+    await quick().type('dev@acme.example');
+    await quick().accept();
+    await quick().waitForTitle(/^Hoop: password for dev@acme\.example/);
+    assert.equal(await quick().input.getAttribute('type'), 'password');
+    await quick().type('dev-pass');
+    await quick().accept();
+  }
+
+  it('after a 401 on a revoked token, offers Sign In Again with the gateway\'s method and goes on; the revoked token never reaches exec', async () => {
     const runsBefore = (await transcriptRuns()).length;
     await workbench.openFile('ops/check-disk.runbook.sh');
     const requestsBefore = gateway.requests.length;
     const execsBefore = execRequests().length;
-    await workbench.clickCodeLens('Run runbook');
+    const restore = revokeSampleToken();
+    try {
+      await workbench.clickCodeLens('Run runbook');
+      await signInAgain();
+      assert.ok(gateway.requests.length > requestsBefore, 'the gateway was asked before signing in again');
+      assert.equal(execRequests().length, execsBefore);
 
-    await quick().waitForTitle(/API key or token/);
-    assert.match((await quick().prompt()) ?? '', /rejected/);
-    assert.ok(gateway.requests.length > requestsBefore, 'the gateway was asked before the token prompt');
-    assert.equal(execRequests().length, execsBefore);
-    await quick().type(sampleToken);
-    await quick().accept();
-
-    await quick().waitForTitle('Run check-disk.runbook.sh');
-    await quick().accept();
-    await quick().waitForStep('2/2');
-    await quick().type('95');
-    await quick().accept();
-    const run = await waitForRun(runsBefore);
-    assert.match(run, /Status:\s+exit 0/);
-    assert.equal(execRequests().length, execsBefore + 1);
+      await quick().waitForTitle('Run check-disk.runbook.sh');
+      await quick().accept();
+      await quick().waitForStep('2/2');
+      await quick().type('95');
+      await quick().accept();
+      const run = await waitForRun(runsBefore);
+      assert.match(run, /Status:\s+exit 0/);
+      assert.equal(execRequests().length, execsBefore + 1);
+    } finally {
+      restore();
+    }
+    await setTokenFromPalette(sampleToken);
   });
 
-  it('when exec answers 401, asks for a new token and sends exactly once more', async () => {
+  it('when exec answers 401, offers Sign In Again and sends exactly once more', async () => {
     const runsBefore = (await transcriptRuns()).length;
     await workbench.openFile('ops/check-disk.runbook.sh');
     const execsBefore = execRequests().length;
     const sessionsBefore = gateway.sessions.size;
-    const users = gateway.config.users;
-    const developer = users[sampleToken];
+    let restore: (() => void) | undefined;
     try {
       await workbench.clickCodeLens('Run runbook');
       await quick().waitForTitle('Run check-disk.runbook.sh');
       await quick().accept();
       await quick().waitForStep('2/2');
-      // The token is revoked while the person fills in the last prompt; a new one is issued.
-      delete users[sampleToken];
-      users['renewed-token'] = developer;
+      // The token is revoked while the person fills in the last prompt.
+      restore = revokeSampleToken();
       await quick().type('95');
       await quick().accept();
 
-      await quick().waitForTitle(/API key or token/);
-      assert.equal(execRequests().length, execsBefore + 1);
-      await quick().type('renewed-token');
-      await quick().accept();
+      await signInAgain();
       const run = await waitForRun(runsBefore);
       assert.match(run, /The gateway rejected the token \(401 "access denied"\); nothing ran\./);
       assert.match(run, /Sending again with the new token\./);
@@ -394,8 +415,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
       assert.equal(execRequests().length, execsBefore + 2);
       assert.equal(gateway.sessions.size, sessionsBefore + 1);
     } finally {
-      users[sampleToken] = developer;
-      delete users['renewed-token'];
+      restore?.();
     }
     await setTokenFromPalette(sampleToken);
   });

@@ -21,8 +21,10 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     await workbench.waitForCodeLens('Run runbook', 60_000);
     await workbench.clickCodeLens('Run runbook');
 
-    // No token yet: the run asks for one (masked), and goes on.
+    // Not signed in yet: the run offers the ways in, here an API key (masked), and goes on.
     const quick = workbench.quickPick;
+    await quick.waitForTitle(/^Hoop: sign in to /);
+    await quick.pick('Paste an API key');
     await quick.waitForTitle(/API key or token/);
     await quick.type(sampleToken);
     await quick.accept();

@@ -72,7 +72,7 @@ describe('auth headers', () => {
 
 describe('gateway error next steps', () => {
   it('names what to do for each status hoop documents', () => {
-    assert.match(nextStepFor(401, 'access denied'), /Set API Key or Token/);
+    assert.match(nextStepFor(401, 'access denied'), /Hoop: Sign In/);
     assert.match(nextStepFor(403, 'user is not allowed to run this runbook on this connection'), /runbook rules|auditor/);
     assert.match(nextStepFor(404, 'connection not found'), /pick another connection/);
     assert.match(nextStepFor(404, 'runbook configuration not found'), /no runbook repository configured/);
