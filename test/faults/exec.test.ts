@@ -111,7 +111,7 @@ describe('faults at exec', function () {
       request.headers.authorization === 'Bearer hpk_new' ? fault.json(200, hoopSuccess)(request, res, undefined as never) : fault.json(401, { message: 'access denied' })(request, res, undefined as never),
     );
     const first = await attempt(() => faultClient(server.url).exec('v2', execBody));
-    expectError(first, GatewayHttpError, /answered 401 "access denied"\. Nothing ran\. Set a valid API key/);
+    expectError(first, GatewayHttpError, /answered 401 "access denied"\. Nothing ran\. Sign in again with "Hoop: Sign In"/);
     const again = await attempt(() => faultClient(server.url).exec('v2', execBody));
     expectError(again, RejectedTokenError, /^Not sent: the gateway at .* already rejected this token \(401\).*Nothing ran\./);
     assert.equal(server.count('POST', execRoute), 1);

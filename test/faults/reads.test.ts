@@ -34,7 +34,7 @@ describe('faults at the reads', function () {
         { name: 'a 500 HTML page', handler: fault.htmlPage(500), words: new RegExp(`^Could not ${label}: the gateway answered 500 with an HTML page .*a proxy in front of it, failed`), status: 500 },
         { name: 'an empty 502', handler: fault.empty(502), words: /answered 502 with an empty body\./, status: 502 },
         { name: 'an empty 504', handler: fault.empty(504), words: /answered 504 with an empty body\./, status: 504 },
-        { name: 'a non-JSON 401', handler: fault.text(401, 'text/plain', 'Unauthorized'), words: /answered 401 "Unauthorized"\. Set a valid API key or token/, status: 401 },
+        { name: 'a non-JSON 401', handler: fault.text(401, 'text/plain', 'Unauthorized'), words: /answered 401 "Unauthorized"\. Sign in again with "Hoop: Sign In"/, status: 401 },
         { name: 'a 429 with Retry-After', handler: fault.text(429, 'text/plain', '', { 'retry-after': '12' }), words: /answered 429: rate limited, retry after 12 s\. Wait 12 s, then try again\.$/, status: 429 },
       ];
       for (const { name, handler, words, status } of httpCases) {
