@@ -17,7 +17,8 @@ export interface InputBoxStep extends StepBase {
   value: string;
   placeholder?: string;
   password?: boolean;
-  validate: (value: string) => string | undefined;
+  /** A string blocks the value; a warning is shown but lets the value through. */
+  validate: (value: string) => string | vscode.InputBoxValidationMessage | undefined;
 }
 
 export interface QuickPickStep<T extends vscode.QuickPickItem> extends StepBase {
@@ -96,7 +97,7 @@ export class MultiStepInput {
           input.onDidAccept(() => {
             const problem = step.validate(input.value);
             input.validationMessage = problem;
-            if (!problem) {
+            if (!problem || (typeof problem !== 'string' && problem.severity !== vscode.InputBoxValidationSeverity.Error)) {
               resolve(input.value);
             }
           }),

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { validateEnvVarName, type EnvVarKind, type EnvVarValue, type SecretDeclaration } from './core/envVars';
 import type { GatewayConnection } from './core/gatewayTypes';
 import { initialValue, isSecretParameter, validateParameter, type ParameterSpec } from './core/parameters';
+import { minimumMaskedLength, unmaskableSecrets } from './core/redact';
 import { MultiStepInput, type InputStep } from './multiStepInput';
 
 /** What the flow knows before asking; values passed as command arguments skip their steps. */
@@ -104,7 +105,7 @@ export async function collectRunInputs(context: RunInputContext): Promise<RunInp
         placeholder: `Value of ${declaration.name}`,
         value: '',
         password: true,
-        validate: (text) => (text === '' ? `${declaration.name} is needed by this runbook.` : undefined),
+        validate: (text) => (text === '' ? `${declaration.name} is needed by this runbook.` : tooShortToMask(text)),
       });
       const envVar = { name: declaration.name, kind: declaration.kind, value };
       inputs.envVars.push(envVar);
@@ -233,6 +234,13 @@ async function askFileSecret(input: MultiStepInput, declaration: SecretDeclarati
   }
 }
 
+/** A secret of one or two characters cannot be masked in output without revealing it: say so before it is used. */
+function tooShortToMask(value: string): vscode.InputBoxValidationMessage | undefined {
+  return unmaskableSecrets([value]).length
+    ? { message: `Secrets shorter than ${minimumMaskedLength} characters are not masked in the run's output (masking every such character would reveal it).`, severity: vscode.InputBoxValidationSeverity.Warning }
+    : undefined;
+}
+
 /** Links steps so that each returns the next, which is what lets the back button walk them. */
 function chain(steps: InputStep[]): InputStep | undefined {
   const [first, ...rest] = steps;
@@ -306,7 +314,7 @@ async function askParameter(input: MultiStepInput, spec: ParameterSpec, current:
     placeholder: spec.placeholder || `Define a value for ${spec.name}${spec.type === 'textarea' ? ' (the pencil button edits several lines)' : ''}`,
     value: current,
     password: isSecretParameter(spec),
-    validate: (value) => validateParameter(spec, value),
+    validate: (value) => validateParameter(spec, value) ?? (isSecretParameter(spec) ? tooShortToMask(value) : undefined),
     buttons: spec.type === 'textarea' ? [editInEditorButton] : [],
     onButton: spec.type === 'textarea' ? () => editInEditor(input, spec, current) : undefined,
   });

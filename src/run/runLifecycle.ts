@@ -137,7 +137,7 @@ export class RunLifecycle implements vscode.Disposable {
   private async handleAnswer(run: Run, answer: ExecResult): Promise<void> {
     const outcome = interpretExecResponse(answer.status, answer.body, answer.text);
     if (outcome.kind === 'unknown') {
-      this.logger.warn(`The gateway's answer to ${run.data.runbookName} could not be understood: ${outcome.raw}`);
+      this.logger.warn(`The gateway's answer to ${run.data.runbookName} could not be understood: ${this.masker(run).maskAll(outcome.raw)}`);
     }
     if (outcome.sessionId) {
       this.sessionKnown(run, outcome.sessionId);
@@ -171,6 +171,14 @@ export class RunLifecycle implements vscode.Disposable {
       run.update({ state: 'failed', message: masked });
       this.done(run);
       return;
+    }
+    if (!run.data.sessionId && run.data.correlationId) {
+      // The answer was lost, but the run's correlation id still finds its session if it exists.
+      const client = await this.clientFor(run);
+      const session = await client.findSessionByCorrelationId(run.data.correlationId).catch(() => undefined);
+      if (session) {
+        this.sessionKnown(run, session.id);
+      }
     }
     const where = run.data.sessionId ? `its session ${run.data.sessionId} is followed until it ends` : "check the gateway's sessions";
     run.update({ state: run.data.sessionId ? 'running' : 'unknown', message: `${masked} The run may have happened: ${where}.` });
