@@ -15,8 +15,9 @@ export interface ParameterSpec {
   minLength?: number;
   maxLength?: number;
   asenv?: string;
-  /** Only the local parse knows it: hoop keeps `pattern` out of the listed metadata. */
+  /** Only the local parse knows these: hoop keeps `pattern` and the `required` message out of the listed metadata. */
   pattern?: string;
+  requiredMessage?: string;
 }
 
 const parameterTypes: readonly ParameterType[] = ['text', 'number', 'tel', 'time', 'date', 'url', 'email', 'select', 'textarea', 'password', 'file'];
@@ -34,7 +35,7 @@ function toLength(value: string | undefined): number | undefined {
  */
 export function parameterSpecs(
   metadata: Record<string, ParameterMetadata | GatewayParameterMetadata>,
-  patterns: Record<string, string> = {},
+  local: { patterns?: Record<string, string>; requiredMessages?: Record<string, string> } = {},
 ): ParameterSpec[] {
   const specs = Object.keys(metadata)
     .sort()
@@ -51,7 +52,10 @@ export function parameterSpecs(
       const maxLength = toLength(meta.maxlength);
       if (maxLength !== undefined) spec.maxLength = maxLength;
       if (meta.asenv !== undefined) spec.asenv = meta.asenv;
-      if (patterns[name] !== undefined) spec.pattern = patterns[name];
+      const pattern = local.patterns?.[name];
+      if (pattern !== undefined) spec.pattern = pattern;
+      const requiredMessage = local.requiredMessages?.[name];
+      if (requiredMessage !== undefined && requiredMessage.trim()) spec.requiredMessage = requiredMessage;
       return spec;
     });
   return specs.sort((a, b) => (a.order ?? Number.MAX_SAFE_INTEGER) - (b.order ?? Number.MAX_SAFE_INTEGER));
@@ -93,7 +97,7 @@ export const MAX_PATTERN_INPUT_BYTES = 1024 * 1024;
  */
 export function validateParameter(spec: ParameterSpec, value: string): string | undefined {
   if (value === '') {
-    return spec.required ? `${spec.name} is required.` : undefined;
+    return spec.required ? (spec.requiredMessage ?? `${spec.name} is required.`) : undefined;
   }
   if (spec.minLength !== undefined && [...value].length < spec.minLength) {
     return `Minimum length is ${spec.minLength} characters (now ${[...value].length}).`;
@@ -117,7 +121,7 @@ export function validateParameter(spec: ParameterSpec, value: string): string | 
       throw e;
     }
     if (!matches) {
-      return `${spec.name} must match the pattern ${spec.pattern}.`;
+      return `${spec.name}${spec.description ? ` (${spec.description})` : ''} must match the pattern ${spec.pattern}.`;
     }
   }
   return undefined;

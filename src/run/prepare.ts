@@ -144,19 +144,19 @@ async function readGateway(logger: vscode.LogOutputChannel, client: GatewayClien
 
 /** The gateway's metadata when it lists the runbook; else our own parse, which agrees with hoop's. */
 function specsFor(logger: vscode.LogOutputChannel, fileName: string, entry: CatalogEntry | undefined, local: RunbookTemplate | TemplateParseError): ParameterSpec[] {
-  const patterns = local instanceof TemplateParseError ? {} : local.patterns;
+  const checks = local instanceof TemplateParseError ? {} : local;
   if (entry?.item.error) {
     throw new TemplateParseError(`The gateway cannot parse its copy of ${fileName}: ${entry.item.error}. Fix the template, commit and push it.`);
   }
   if (entry) {
     logger.info(`Parameters of ${fileName} come from the gateway's listing.`);
-    return parameterSpecs(entry.item.metadata ?? {}, patterns);
+    return parameterSpecs(entry.item.metadata ?? {}, checks);
   }
   if (local instanceof TemplateParseError) {
     throw new TemplateParseError(`${fileName} is not a valid runbook template: ${local.message}`);
   }
   logger.info(`The gateway does not list ${fileName}; its parameters come from the local file.`);
-  return parameterSpecs(local.attributes, local.patterns);
+  return parameterSpecs(local.attributes, local);
 }
 
 async function parseLocally(uri: vscode.Uri): Promise<RunbookTemplate | TemplateParseError> {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { initialValue, isRememberable, parameterSpecs, validateParameter, type ParameterSpec } from '../../src/core/parameters';
+import { parseRunbookTemplate } from '../../src/core/template';
 
 const spec = (overrides: Partial<ParameterSpec>): ParameterSpec => ({ name: 'value', type: 'text', description: '', required: false, ...overrides });
 
@@ -18,7 +19,7 @@ describe('parameterSpecs', () => {
   });
 
   it('reads string lengths, unknown types as text, and patterns from the local parse', () => {
-    const [name] = parameterSpecs({ name: { type: 'bogus', minlength: '2', maxlength: '5', required: true } }, { name: '^[a-z]+$' });
+    const [name] = parameterSpecs({ name: { type: 'bogus', minlength: '2', maxlength: '5', required: true } }, { patterns: { name: '^[a-z]+$' } });
     assert.equal(name.type, 'text');
     assert.equal(name.minLength, 2);
     assert.equal(name.maxLength, 5);
@@ -63,6 +64,21 @@ describe('validateParameter', () => {
   it('applies pattern unanchored, like Go regexp.Match', () => {
     assert.equal(validateParameter(spec({ pattern: '[0-9]+' }), 'abc123'), undefined);
     assert.equal(validateParameter(spec({ pattern: '^[0-9]+$' }), 'abc123'), 'value must match the pattern ^[0-9]+$.');
+  });
+
+  it("names the field and shows its description when the pattern fails, and shows the author's required message", () => {
+    assert.equal(validateParameter(spec({ name: 'ticket', description: 'Jira key, e.g. OPS-12', pattern: '^[A-Z]+-[0-9]+$' }), 'ops12'), 'ticket (Jira key, e.g. OPS-12) must match the pattern ^[A-Z]+-[0-9]+$.');
+    assert.equal(validateParameter(spec({ required: true, requiredMessage: 'the customer id is needed to find the refund' }), ''), 'the customer id is needed to find the refund');
+    assert.equal(validateParameter(spec({ name: 'id', required: true }), ''), 'id is required.');
+  });
+
+  it('takes the required message and pattern of the last occurrence from the local parse', () => {
+    const template = parseRunbookTemplate('{{ .id | required "first message" }}\n{{ .id | required "the id, please" | pattern "^[0-9]+$" }}\n{{ .name }}\n');
+    const specs = parameterSpecs(template.attributes, template);
+    const id = specs.find((candidate) => candidate.name === 'id')!;
+    assert.equal(id.requiredMessage, 'the id, please');
+    assert.equal(id.pattern, '^[0-9]+$');
+    assert.equal(specs.find((candidate) => candidate.name === 'name')!.requiredMessage, undefined);
   });
 });
 

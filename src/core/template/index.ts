@@ -43,6 +43,8 @@ export interface RunbookTemplate {
   readonly attributes: Record<string, ParameterMetadata>;
   /** name -> the `pattern` regexp of the last occurrence (hoop keeps it out of metadata; the client validates with it). */
   readonly patterns: Record<string, string>;
+  /** name -> the message of the last occurrence's `required "…"`, as its author wrote it (hoop keeps it out of metadata too). */
+  readonly requiredMessages: Record<string, string>;
   /** hoop's Execute: missing-input check (non-empty default exempts), then render. Throws TemplateExecError with hoop's exact message. */
   render(inputs: Record<string, string> | null): RenderResult;
 }
@@ -101,19 +103,20 @@ function metadataFromAction(action: string): ParameterMetadata {
   return specs;
 }
 
-/** The regexp of the last `pattern "…"` command in the action, if any. */
-function patternOf(action: ActionNode): string | undefined {
-  let pattern: string | undefined;
+/** The string argument of the action's last `name "…"` command (`pattern`, `required`), if any. */
+function stringArgumentOf(action: ActionNode, name: string): string | undefined {
+  let value: string | undefined;
   for (const cmd of action.pipe.cmds) {
     const [fn, arg] = cmd.args;
-    if (fn.type === 'identifier' && fn.ident === 'pattern' && arg?.type === 'string') pattern = arg.text;
+    if (fn.type === 'identifier' && fn.ident === name && arg?.type === 'string') value = arg.text;
   }
-  return pattern;
+  return value;
 }
 
 class ParsedRunbook implements RunbookTemplate {
   readonly attributes: Record<string, ParameterMetadata> = {};
   readonly patterns: Record<string, string> = {};
+  readonly requiredMessages: Record<string, string> = {};
   /** Discovered names in first-seen order (hoop lists missing ones in Go's random map order). */
   private readonly names: string[] = [];
 
@@ -126,9 +129,11 @@ class ParsedRunbook implements RunbookTemplate {
       const name = match[0].slice(3);
       if (!Object.prototype.hasOwnProperty.call(this.attributes, name)) this.names.push(name);
       setOwn(this.attributes, name, metadataFromAction(normalised));
-      const pattern = patternOf(node);
-      if (pattern === undefined) delete this.patterns[name];
-      else setOwn(this.patterns, name, pattern);
+      for (const [fn, record] of [['pattern', this.patterns], ['required', this.requiredMessages]] as const) {
+        const value = stringArgumentOf(node, fn);
+        if (value === undefined) delete record[name];
+        else setOwn(record, name, value);
+      }
     }
   }
 
