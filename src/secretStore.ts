@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { EnvVarKind } from './core/envVars';
 
 const secretIndexKey = 'hoop.secretIndex';

@@ -220,8 +220,9 @@ export class RunLifecycle implements vscode.Disposable {
     if (this.following.get(run.id)?.signal.aborted) {
       return; // VS Code is closing or the run was killed: the next start resumes it
     }
-    this.logger.warn(`Following ${run.data.runbookName} (session ${run.data.sessionId}) failed: ${errorText(error)}`);
-    run.update({ state: 'unknown', message: `Lost track of ${run.data.runbookName}: ${errorText(error)} Open its session on the gateway to see how it ended.` });
+    const reason = this.masker(run).maskAll(errorText(error));
+    this.logger.warn(`Following ${run.data.runbookName} (session ${run.data.sessionId}) failed: ${reason}`);
+    run.update({ state: 'unknown', message: `Lost track of ${run.data.runbookName}: ${reason} Open its session on the gateway to see how it ended.` });
   }
 
   private done(run: Run): void {
