@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunResult } from '../../src/run/runFlow';
 import { startLocalGateway, type LocalGateway } from '../gateway/localGateway';
-import { workspaceUri } from './fixture';
+import { waitFor, workspaceUri } from './fixture';
 
 const token = 'hpk_runs_suite';
 const reviewerToken = 'hpk_runs_suite_reviewer';
@@ -21,20 +21,6 @@ const runbooks: Record<string, string> = {
 function git(...args: string[]): string {
   const cwd = vscode.workspace.workspaceFolders![0].uri.fsPath;
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function run(file: string, options: Record<string, unknown>): Thenable<RunResult> {
