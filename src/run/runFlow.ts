@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { CancelledError, UntrustedWorkspaceError } from '../core/errors';
+import { commandIds } from '../commandIds';
+import { CancelledError, ConfigurationError, UntrustedWorkspaceError } from '../core/errors';
 import type { JiraIssueTemplate } from '../core/gatewayTypes';
 import { isRememberable } from '../core/parameters';
 import { isEndState, Run, type RunRecord, type RunSummary } from '../core/run/run';
@@ -71,7 +72,7 @@ export class RunFlow {
   async rerun(record: RunRecord, withChanges: boolean): Promise<RunResult> {
     const recipe = record.recipe;
     if (!recipe) {
-      throw new CancelledError(`${record.runbookName} cannot be rerun from here: open the runbook and run it.`, false);
+      throw new ConfigurationError(`${record.runbookName} cannot be rerun from here: open the runbook and run it.`);
     }
     if (withChanges) {
       return this.run(vscode.Uri.parse(recipe.uri), { prefill: { connection: recipe.connection, parameters: recipe.parameters }, metadata: recipe.metadata });
@@ -139,7 +140,12 @@ export class RunFlow {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Hoop: running ${prepared.name} on ${request.connection} (Cancel stops waiting; the run goes on)`, cancellable: true },
       async (_progress, token) => {
-        token.onCancellationRequested(() => this.services.lifecycle.stopWaiting(run));
+        token.onCancellationRequested(() => {
+          this.services.lifecycle.stopWaiting(run);
+          void vscode.window
+            .showInformationMessage(`Stopped waiting for ${prepared.name}: it goes on at the gateway, and the Runs view keeps following it.`, 'Show Output', 'Stop Run')
+            .then((picked) => picked && vscode.commands.executeCommand(picked === 'Stop Run' ? commandIds.stopRun : commandIds.openRunOutput, run.id));
+        });
         await Promise.race([this.services.lifecycle.send(run, prepared.client, request).then(() => untilSettled(run)), untilSettled(run)]);
       },
     );
