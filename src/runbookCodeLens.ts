@@ -45,7 +45,8 @@ export class RunbookCodeLensProvider implements vscode.CodeLensProvider, vscode.
   }
 }
 
+/** Files only: a run's `hoop-run:` document is named after the runbook too, and is not one. */
 export function registerRunbookCodeLens(isEnabled: () => boolean): vscode.Disposable {
   const provider = new RunbookCodeLensProvider(isEnabled);
-  return vscode.Disposable.from(provider, vscode.languages.registerCodeLensProvider({ pattern: runbookGlob }, provider));
+  return vscode.Disposable.from(provider, vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: runbookGlob }, provider));
 }

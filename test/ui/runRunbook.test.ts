@@ -85,7 +85,7 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     await quick.waitForStep('2/5');
     await quick.accept(); // service: the default "api"
     await quick.waitForStep('3/5');
-    assert.equal(await quick.value(), '2'); // replicas: the template's default wins over the last value
+    assert.equal(await quick.value(), '3'); // replicas: the last value for this runbook and connection wins over the template's default
     await quick.accept();
     await quick.waitForStep('4/5');
     assert.equal(await quick.value(), 'oncall@acme.example');
@@ -187,9 +187,10 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     assert.match((await quick.prompt()) ?? '', /Metadata "ticket" — required by connection prod-billing/);
     await quick.type('OPS-42');
     await quick.accept();
-    assert.equal(await workbench.waitForStatusBar(/refund\.runbook\.sh: /, 60_000), 'refund.runbook.sh: review');
-    const transcript = await workbench.readOutputChannel('Hoop Runbooks');
-    assert.match(transcript, new RegExp(`Review:\\s+${gateway.url}/sessions/`));
+    await workbench.waitForStatusBar(/refund\.runbook\.sh: waiting for review/, 60_000);
+    // The run is not over: its own document (opened from the status bar) has the review link.
+    await workbench.clickStatusBarItem(/refund\.runbook\.sh: waiting for review/);
+    await workbench.waitForEditorText(new RegExp(`Review:\\s+${gateway.url}/sessions/`));
     const exec = gateway.requests.filter((request) => request.path === '/api/runbooks/exec').pop();
     assert.deepEqual((exec?.body as { metadata: unknown }).metadata, { ticket: 'OPS-42' });
     await workbench.waitForNotification(/waiting for review/);

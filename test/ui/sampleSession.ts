@@ -23,7 +23,9 @@ export function useSampleSession(options: Pick<TryItOptions, 'signedIn' | 'userS
   let workbench: Workbench | undefined;
 
   before(async () => {
-    tryIt = await startTryIt({ vscode: 'code-server', stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')), port: 0, gatewayPort: 0, ...options });
+    // The summary step is on for real users (`npm start`); tests that want it turn it back on.
+    const userSettings = { 'hoop.confirmBeforeRun': false, ...options.userSettings };
+    tryIt = await startTryIt({ vscode: 'code-server', stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'hoop-ui-')), port: 0, gatewayPort: 0, ...options, userSettings });
     session = await launchBrowser();
     workbench = await Workbench.open(session.page, tryIt.vscodeUrl!);
   });

@@ -66,6 +66,14 @@ export interface QuickPickRow {
   active: boolean;
 }
 
+/** One row of a tree view (e.g. the Runs view). */
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** The row's codicon, e.g. "error", "pass", "sync". */
+  icon: string;
+}
+
 /** The QuickPick / InputBox widget (`.quick-input-widget`), shared by the palette and extensions. */
 export class QuickInput {
   constructor(private readonly page: Page) {}
@@ -155,7 +163,8 @@ export class QuickInput {
       (await this.value()) === absolutePath && (await this.items()).includes(name) ? true : undefined,
     );
     await this.input.press('Enter');
-    await this.waitClosed(timeoutMs);
+    // The dialog is gone when the widget closes or shows what comes next (e.g. the following step).
+    await poll('the file dialog to close', timeoutMs, async () => (!(await this.isOpen()) || (await this.value()) !== absolutePath ? true : undefined));
   }
 
   async value(): Promise<string> {
@@ -638,6 +647,64 @@ export class Workbench {
 
   async waitForNotification(matching: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<NotificationInfo> {
     return poll(`notification ${matching}`, timeoutMs, async () => (await this.notifications()).find((n) => matches(n.message, matching)));
+  }
+
+  /** Developer: Reload Window, then waits until the new workbench answers the keyboard again. */
+  async reloadWindow(timeoutMs = 90_000): Promise<void> {
+    const title = 'Developer: Reload Window';
+    // Not runCommand: it watches the palette afterwards, and the page goes away.
+    await this.page.keyboard.press('F1');
+    await this.quickPick.waitOpen();
+    await this.quickPick.input.fill(`>${title}`);
+    await poll(`"${title}" at the top of the palette`, DEFAULT_TIMEOUT, async () => ((await this.quickPick.activeItem()) === title ? true : undefined));
+    await Promise.all([this.page.waitForEvent('load', { timeout: timeoutMs }), this.quickPick.input.press('Enter')]);
+    await this.waitReady(timeoutMs);
+  }
+
+  /** The side bar's tree of a view (e.g. "Runs"), opened from its activity bar icon when not showing. */
+  async openViewFromActivityBar(container: string, view: string, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
+    const pane = this.page.locator(`.part.sidebar .pane:has(.pane-header[aria-label^="${view.replace(/"/g, '\\"')}"])`).first();
+    if (!(await pane.isVisible())) {
+      await this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${container.replace(/"/g, '\\"')}"]`).first().click({ timeout: timeoutMs });
+      await pane.waitFor({ state: 'visible', timeout: timeoutMs });
+    }
+    return pane;
+  }
+
+  /** Drags the side bar's edge so the side bar is about `width` pixels wide (e.g. so a tree's descriptions fit). */
+  async resizeSideBar(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) throw new Error('the side bar is not showing');
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(box.x + box.width + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** The rows of a tree view, top to bottom: label, description and codicon of each. */
+  async treeRows(pane: Locator): Promise<TreeRow[]> {
+    const rows = await pane.locator('.monaco-list-row').evaluateAll((nodes) =>
+      nodes.map((n) => ({
+        index: Number(n.getAttribute('data-index')),
+        label: n.querySelector('.label-name')?.textContent ?? '',
+        description: n.querySelector('.label-description')?.textContent ?? '',
+        icon: (/(?:^|\s)codicon-([\w-]+)/.exec(n.querySelector('.custom-view-tree-node-item-icon')?.getAttribute('class') ?? '') ?? [])[1] ?? '',
+      })),
+    );
+    return rows
+      .sort((a, b) => a.index - b.index)
+      .map(({ label, description, icon }) => ({ label: normaliseText(label).trim(), description: normaliseText(description).trim(), icon }));
+  }
+
+  /** PNG of the top of one part of the page (e.g. the editor area) into test-artifacts/screenshots/; returns its path. */
+  async screenshotOf(target: Locator, name: string, maxHeight = Infinity): Promise<string> {
+    const box = await target.boundingBox();
+    if (!box) throw new Error(`nothing to take a screenshot of for ${name}`);
+    fs.mkdirSync(screenshotsDir, { recursive: true });
+    const file = path.join(screenshotsDir, `${safeFileName(name)}.png`);
+    await this.page.screenshot({ path: file, timeout: 15_000, clip: { ...box, height: Math.min(box.height, maxHeight) } });
+    return file;
   }
 
   /** PNG into test-artifacts/screenshots/; returns its path. */
