@@ -5,6 +5,9 @@ import { writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// `--probe <entry> <outfile>`: a bench probe bundled exactly like the extension (test/bench/bench.ts).
+const probeAt = process.argv.indexOf('--probe');
+const [entry, outfile] = probeAt < 0 ? ['src/extension.ts', 'dist/extension.js'] : process.argv.slice(probeAt + 1, probeAt + 3);
 
 /**
  * undici carries llhttp twice, as WebAssembly with and without SIMD (76 KiB each). It tries the SIMD build
@@ -21,12 +24,12 @@ const plainLlhttpOnly = {
 };
 
 const context = await esbuild.context({
-  entryPoints: ['src/extension.ts'],
+  entryPoints: [entry],
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outfile: 'dist/extension.js',
+  outfile,
   external: ['vscode'],
   minify: production,
   sourcemap: !production,
@@ -42,7 +45,6 @@ if (watch) {
 } else {
   const result = await context.rebuild();
   await context.dispose();
-  writeFileSync('dist/extension.meta.json', JSON.stringify(result.metafile));
-  const bytes = result.metafile.outputs['dist/extension.js'].bytes;
-  console.log(`dist/extension.js: ${(bytes / 1024).toFixed(0)} KiB${production ? ' (minified)' : ''}`);
+  writeFileSync(outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(result.metafile));
+  console.log(`${outfile}: ${(result.metafile.outputs[outfile].bytes / 1024).toFixed(0)} KiB${production ? ' (minified)' : ''}`);
 }
