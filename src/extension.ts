@@ -2,14 +2,12 @@ import * as vscode from 'vscode';
 import { AccountStore } from './auth/accountStore';
 import { HoopAuthenticationProvider } from './auth/authenticationProvider';
 import { GatewayStatusBar } from './auth/gatewayStatusBar';
-import { registerCommands } from './commands';
+import { commandIds } from './commandIds';
 import { RunRegistry } from './core/run/runRegistry';
 import { ErrorReporter } from './errorReporter';
 import { GatewayAccess } from './gatewayAccess';
 import { createLogger } from './logger';
 import { RunReporter } from './run/report';
-import { RunFlow } from './run/runFlow';
-import { RunLifecycle } from './run/runLifecycle';
 import { registerRunbookCodeLens } from './runbookCodeLens';
 import { RunMemory } from './runMemory';
 import { SecretStore } from './secretStore';
@@ -20,7 +18,11 @@ import { registerRunDocuments } from './views/runDocuments';
 import { RunStatusBar } from './views/runStatusBar';
 import { RunsView } from './views/runsView';
 
-/** Wires the services together; nothing else happens here. */
+/**
+ * Wires the services together; nothing else happens here. What a run needs (the commands, the run flow,
+ * the template engine, git, the HTTP client) loads on the first command, or at once when a run is to be resumed:
+ * loading it is most of what activation would cost (see `npm run bench`).
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const logger = createLogger();
   const secrets = new SecretStore(context.secrets);
@@ -29,8 +31,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const memory = new RunMemory(context.globalState);
   const registry = new RunRegistry(globalStateHistory(context.globalState));
   const transcript = new TranscriptChannel();
-  const lifecycle = new RunLifecycle(registry, access, logger);
-  const flow = new RunFlow({ access, secrets, memory, registry, lifecycle, logger });
   const reporter = new ErrorReporter(logger);
   context.subscriptions.push(
     logger,
@@ -38,15 +38,41 @@ export function activate(context: vscode.ExtensionContext): void {
     new HoopAuthenticationProvider(access, accounts),
     new GatewayStatusBar(access),
     transcript,
-    lifecycle,
     new RunReporter(registry, transcript),
     new RunStatusBar(registry),
     new RunsView(registry),
     registerRunDocuments(registry),
-    registerCommands({ flow, lifecycle, registry, access, memory, secrets, transcript, reporter }),
     registerRunbookCodeLens(() => readSettings().codeLensEnabled),
   );
-  lifecycle.resume();
+
+  const loadRunCommands = async (): Promise<{ resume(): void }> => {
+    const [{ registerCommands }, { RunFlow }, { RunLifecycle }] = await Promise.all([import('./commands'), import('./run/runFlow'), import('./run/runLifecycle')]);
+    const lifecycle = new RunLifecycle(registry, access, logger);
+    const flow = new RunFlow({ access, secrets, memory, registry, lifecycle, logger });
+    // Same tick: no command call can fall between the placeholders going and the real handlers coming.
+    placeholders.dispose();
+    context.subscriptions.push(lifecycle, registerCommands({ flow, lifecycle, registry, access, memory, secrets, transcript, reporter }));
+    return lifecycle;
+  };
+  let loaded: Promise<{ resume(): void }> | undefined;
+  const load = () => (loaded ??= loadRunCommands());
+  // Each placeholder loads the real handlers once, then hands its call (arguments and result) on to them.
+  const placeholders = vscode.Disposable.from(
+    ...Object.values(commandIds).map((id) =>
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        await load();
+        return vscode.commands.executeCommand(id, ...args);
+      }),
+    ),
+  );
+  context.subscriptions.push(placeholders);
+
+  if (registry.unfinishedFromHistory().length > 0) {
+    load().then(
+      (lifecycle) => lifecycle.resume(),
+      (error: unknown) => logger.error(`Could not resume the runs going on: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,3 @@
+module hoop-runbooks/bench/gotemplate
+
+go 1.21
