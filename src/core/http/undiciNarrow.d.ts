@@ -11,15 +11,3 @@ declare module 'undici/lib/dispatcher/agent.js' {
   const AgentClass: typeof Agent;
   export = AgentClass;
 }
-
-declare module 'undici/lib/dispatcher/proxy-agent.js' {
-  import type { ProxyAgent } from 'undici';
-  const ProxyAgentClass: typeof ProxyAgent;
-  export = ProxyAgentClass;
-}
-
-declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
-  import type { EnvHttpProxyAgent } from 'undici';
-  const EnvHttpProxyAgentClass: typeof EnvHttpProxyAgent;
-  export = EnvHttpProxyAgentClass;
-}
