@@ -275,7 +275,7 @@ export class RunbookRunner {
           return this.execOnceRetryingUnauthorized(client, request, controller.signal);
         },
       );
-      const outcome = interpretExecResponse(result.status, result.body);
+      const outcome = interpretExecResponse(result.status, result.body, result.text);
       transcript.append(transcriptOutput(outcome, secretValues));
       transcript.append(transcriptFooter(outcome, name, request.gatewayUrl, secretValues));
       statusBar.showOutcome(name, outcome);
