@@ -298,7 +298,7 @@ export class GatewayClient {
         }
       }
     } catch (error) {
-      throw error instanceof TransportFailure ? errorForTransport(error, this.context(path, { operation: 'streamSession' })) : error;
+      throw error instanceof TransportFailure ? errorForTransport(error, this.context(path, { operation: 'streamSession', timeoutMs: streamIdleTimeoutMs })) : error;
     }
     throw new StreamUnavailableError("The gateway closed the session's live output before the session ended; following it by polling instead.");
   }

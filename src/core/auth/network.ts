@@ -42,15 +42,16 @@ export async function createDispatcher(plan: NetworkPlan): Promise<Dispatcher | 
   if (!plan.proxy && !plan.tls.ca && plan.tls.rejectUnauthorized) {
     return undefined;
   }
-  // Loaded on first use, like the client: undici is most of the bundle.
-  const undici = await import('undici');
+  // Loaded on first use, like the client, and narrowly: undici's entry point would bundle fetch, WebSocket and more.
   const connect = { ...plan.tls, ...(plan.tls.ca ? { ca: withSystemCas(plan.tls.ca) } : {}) };
   if (!plan.proxy) {
-    return new undici.Agent({ connect });
+    const { default: Agent } = await import('undici/lib/dispatcher/agent.js');
+    return new Agent({ connect });
   }
+  const { default: EnvHttpProxyAgent } = await import('undici/lib/dispatcher/env-http-proxy-agent.js');
   const { httpProxy, httpsProxy, noProxy, proxyRejectUnauthorized } = plan.proxy;
   // EnvHttpProxyAgent applies NO_PROXY; `connect` serves direct hosts, `requestTls` the tunnelled ones.
-  return new undici.EnvHttpProxyAgent({
+  return new EnvHttpProxyAgent({
     httpProxy: httpProxy ?? '',
     httpsProxy: httpsProxy ?? '',
     noProxy: noProxy ?? '',

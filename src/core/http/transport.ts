@@ -138,17 +138,21 @@ class Deadline {
   }
 }
 
+let defaultAgent: Dispatcher | undefined;
+
+/**
+ * undici's request API and Agent only, loaded on first use so activation does not pay for them. Our own Agent,
+ * not the process-wide one, which may be the other undici copy inside Node's fetch.
+ */
+async function undiciRequest(url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>, dispatcher: Dispatcher | undefined): Promise<Dispatcher.ResponseData> {
+  const [{ default: requestApi }, { default: Agent }] = await Promise.all([import('undici/lib/api/api-request.js'), import('undici/lib/dispatcher/agent.js')]);
+  const target = new URL(url);
+  return requestApi.call(dispatcher ?? (defaultAgent ??= new Agent()), { ...options, origin: target.origin, path: `${target.pathname}${target.search}` });
+}
+
 async function open(request: Omit<HttpRequest, 'maxBytes'>, deadline: Deadline): Promise<OpenResponse> {
   const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
-  // Loaded on first use: undici is most of the bundle, and activation should not pay for it.
-  const { request: undiciRequest } = await import('undici');
-  const response = await undiciRequest(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    signal,
-    dispatcher: request.dispatcher,
-  });
+  const response = await undiciRequest(request.url, { method: request.method, headers: request.headers, body: request.body, signal }, request.dispatcher);
   return {
     status: response.statusCode,
     headers: flattenHeaders(response.headers),
