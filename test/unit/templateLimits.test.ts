@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { TemplateExecError } from '../../src/core/errors';
-import { MAX_TEMPLATE_DEPTH, MAX_TEMPLATE_OUTPUT_BYTES, parseRunbookTemplate } from '../../src/core/template';
+import { MAX_TEMPLATE_DEPTH, MAX_TEMPLATE_NESTING, MAX_TEMPLATE_OUTPUT_BYTES, parseRunbookTemplate } from '../../src/core/template';
 import { execError, output, parseError } from './templateHelpers';
 
 describe('template engine limits: every input gets a typed error', () => {
@@ -32,10 +32,13 @@ describe('template engine limits: every input gets a typed error', () => {
     for (let i = 0; i < 20; i++) assert.ok(onDeepStack(3000) instanceof TemplateExecError);
   });
 
-  it('renders nesting that is deep but within the limit', () => {
-    const depth = 50;
-    assert.equal(output('{{if true}}'.repeat(depth) + 'x' + '{{end}}'.repeat(depth)), 'x');
-    assert.equal(output(`{{if true}}{{${'(print '.repeat(depth)}1${')'.repeat(depth)}}}{{end}}`), '1');
+  it(`renders nesting up to ${MAX_TEMPLATE_NESTING} levels, and refuses one more with Go's parse error`, () => {
+    const ifs = (n: number) => '{{if true}}'.repeat(n) + 'x' + '{{end}}'.repeat(n);
+    const parens = (n: number) => `{{if true}}{{${'(print '.repeat(n)}1${')'.repeat(n)}}}{{end}}`;
+    assert.equal(output(ifs(MAX_TEMPLATE_NESTING)), 'x');
+    assert.equal(output(parens(MAX_TEMPLATE_NESTING - 1)), '1');
+    assert.equal(parseError(ifs(MAX_TEMPLATE_NESTING + 1)), 'template: :1: max expression depth exceeded');
+    assert.equal(parseError(parens(MAX_TEMPLATE_NESTING)), 'template: :1: max expression depth exceeded');
   });
 
   it('refuses nesting past the parse limit with Go\'s parse error', () => {
@@ -63,12 +66,12 @@ describe('template engine limits: every input gets a typed error', () => {
   });
 
   it(`ends output past ${MAX_TEMPLATE_OUTPUT_BYTES} bytes with a typed error that says so`, () => {
-    const big = 'x'.repeat(1000);
-    const message = execError('{{if true}}{{range $i := 100000}}{{$.x}}{{end}}{{end}}', { x: big });
+    const big = 'x'.repeat(100_000);
+    const message = execError('{{if true}}{{range $i := 1000}}{{$.x}}{{end}}{{end}}', { x: big });
     assert.match(message, /rendered runbook is over the \d+-byte limit/);
     const doubling = '{{if true}}{{$a := .x}}' + '{{$a = printf "%s%s" $a $a}}'.repeat(40) + '{{$a}}{{end}}';
     assert.match(execError(doubling, { x: big }), /error calling printf: the result is over the \d+-byte limit/);
-    const exponential = '{{define "t0"}}0123456789{{end}}' +
+    const exponential = `{{define "t0"}}${big}{{end}}` +
       Array.from({ length: 40 }, (_, i) => `{{define "t${i + 1}"}}{{template "t${i}"}}{{template "t${i}"}}{{end}}`).join('') +
       '{{if true}}{{template "t40"}}{{end}}';
     assert.match(execError(exponential), /rendered runbook is over the \d+-byte limit/);

@@ -2,6 +2,7 @@
  * hoop's custom template functions (common/runbooks/template_funcs.go): every parameter is a Go string,
  * the piped value comes last, and the error texts are hoop's.
  */
+import { TemplateExecError } from '../errors';
 import { FuncEntry, FuncError, GoFunc } from './exec';
 import { goRegexpMatch } from './goRegexp';
 import { goBytes, goStringFromBytes } from './goText';
@@ -98,7 +99,8 @@ export function hoopFuncs(envVars: Record<string, string>): Map<string, FuncEntr
         try {
           matched = goRegexpMatch(p, s);
         } catch (e) {
-          throw new FuncError((e as Error).message);
+          if (e instanceof TemplateExecError) throw new FuncError(e.message);
+          throw e;
         }
         if (!matched) throw new FuncError(`pattern didn't match:${p}`);
         return goString(s);

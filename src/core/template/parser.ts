@@ -14,7 +14,6 @@ import {
 /** A Go template parse error; `message` is Go's full text. */
 export class GoParseError extends Error {}
 
-
 export type TreeSet = Map<string, ListNode>;
 
 /** parse.Parse(name="", text, funcs): the named trees of the template, "" being the main one. */
