@@ -137,12 +137,14 @@ export class StreamingMasker {
     const pieces: string[] = [];
     // Text that a returned mask grew over is not shown.
     let shownUntil = Math.max(base, this.maskedUntil);
-    while (this.pending.length && this.pending[0].start <= safeUntil) {
-      const { start, end } = this.pending.shift()!;
+    let released = 0;
+    for (; released < this.pending.length && this.pending[released].start <= safeUntil; released++) {
+      const { start, end } = this.pending[released];
       pieces.push(this.held.slice(shownUntil - base, start - base), secretMask);
       this.maskedUntil = end;
       shownUntil = end;
     }
+    this.pending.splice(0, released);
     const plainUntil = Math.min(safeUntil, this.pending.length ? this.pending[0].start : safeUntil);
     if (plainUntil > shownUntil) {
       pieces.push(this.held.slice(shownUntil - base, plainUntil - base));

@@ -50,8 +50,15 @@ describe('redaction and the transcript', () => {
   };
   const secrets = ['hunter2', 's3cr3t-value'];
 
-  it('masks secret values and their base64 in output', () => {
-    assert.equal(redactSecrets('pw=hunter2 b64=aHVudGVyMg==', ['hunter2']), 'pw=•••••• b64=••••••');
+  it('masks secret values and their encodings in output', () => {
+    assert.equal(redactSecrets('pw=hunter2 b64=aHVudGVyMg== echo=aHVudGVyMgo= hex=68756e74657232', ['hunter2']), 'pw=•••••• b64=•••••• echo=•••••• hex=••••••');
+  });
+
+  it('the footer masks a secret that the gateway quotes, JSON-escaped, in its reason', () => {
+    const outcome = { kind: 'gatewayFailed' as const, reason: '{"message":"login failed for \\"s3cr3t-value\\" / aHVudGVyMg"}' };
+    const footer = transcriptFooter(outcome, 'x.runbook.sh', 'https://gw.example', secrets);
+    assert.doesNotMatch(footer, /s3cr3t|aHVudGVyMg/);
+    assert.match(footer, /login failed for \\"••••••\\" \/ ••••••/);
   });
 
   it('the header names parameters with lengths and env vars by name, never their values', () => {
