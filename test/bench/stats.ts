@@ -88,14 +88,16 @@ export function row(measure: string, unit: Unit, goal: Goal, ours: number[], bas
   };
 }
 
+const notMeasured = 'not measured: ';
+
 /** A measure that could not run here, and why (e.g. `go` is not installed). */
 export function skipped(measure: string, reason: string, goal: string): Row {
-  return { measure, ours: `not measured: ${reason}`, baseline: '—', ratio: '—', goal, met: undefined };
+  return { measure, ours: `${notMeasured}${reason}`, baseline: '—', ratio: '—', goal, met: undefined };
 }
 
 export function formatTable(rows: Row[]): string {
   const header: Row = { measure: 'measure', ours: 'ours', baseline: 'baseline', ratio: 'ratio', goal: 'goal', met: undefined };
-  const cells = (r: Row) => [r.measure, r.ours, r.baseline, r.ratio, r.goal, r === header ? 'met' : r.met === undefined ? 'skipped' : r.met ? 'yes' : 'NO'];
+  const cells = (r: Row) => [r.measure, r.ours, r.baseline, r.ratio, r.goal, r === header ? 'met' : r.met === undefined ? (r.ours.startsWith(notMeasured) ? 'skipped' : '—') : r.met ? 'yes' : 'NO'];
   const all = [header, ...rows].map(cells);
   const widths = all[0].map((_, column) => Math.max(...all.map((line) => line[column].length)));
   const line = (values: string[]) => values.map((value, column) => value.padEnd(widths[column])).join(' | ').trimEnd();
