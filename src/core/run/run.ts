@@ -110,11 +110,11 @@ export class Run {
 
   /** The output so far, masked; its start is dropped past the cap (the full output stays at the gateway). */
   get output(): string {
-    return this.outputText;
+    return this.outputText.length > this.maxOutputChars ? this.outputText.slice(-this.maxOutputChars) : this.outputText;
   }
 
   get outputCharsDropped(): number {
-    return this.outputCut;
+    return this.outputCut + Math.max(0, this.outputText.length - this.maxOutputChars);
   }
 
   update(changes: Partial<RunRecord>): void {
@@ -133,7 +133,8 @@ export class Run {
       return;
     }
     this.outputText += text;
-    if (this.outputText.length > this.maxOutputChars) {
+    // Trim only once half a cap has piled up, so a long output costs linear time, not a copy per chunk.
+    if (this.outputText.length > this.maxOutputChars * 1.5) {
       const drop = this.outputText.length - this.maxOutputChars;
       this.outputText = this.outputText.slice(drop);
       this.outputCut += drop;
