@@ -3,7 +3,7 @@
 // template asked, checked and sent, and an optional file parameter skipped.
 import { strict as assert } from 'node:assert';
 import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
-import { useSampleSession } from './sampleSession';
+import { startRunFromCodeLens, useSampleSession } from './sampleSession';
 import { poll, type Workbench } from './workbench';
 
 interface ExecBody {
@@ -29,16 +29,20 @@ describe('inputs of the run lifecycle in a real VS Code', function () {
     return poll('the exec request', 20_000, async () => execRequests()[execsBefore]?.body as ExecBody | undefined);
   }
 
+  /** Waits for the input's step, checks what it asks, and answers it. */
+  async function answer(step: string, prompt: string | RegExp, value: string): Promise<void> {
+    await quick().waitForStep(step);
+    const shown = (await quick().prompt()) ?? '';
+    assert.ok(typeof prompt === 'string' ? shown === prompt : prompt.test(shown), `step ${step} asks "${shown}"`);
+    await quick().type(value);
+    await quick().accept();
+  }
+
   it("asks the connection's Jira template fields, refuses an empty required one and a malformed date, sends them as jira_fields and shows the created issue", async () => {
     const execsBefore = execRequests().length;
-    await workbench.openFile('ops/slow-report.runbook.sh');
-    await workbench.clickCodeLens('Run runbook');
-    await quick().waitForTitle('Run slow-report.runbook.sh');
-    await quick().pick('bash-jira');
+    await startRunFromCodeLens(workbench, 'ops/slow-report.runbook.sh', 'bash-jira');
     // The template's three prompt fields are steps of the same input, after the runbook's parameter.
-    await quick().waitForStep('2/5');
-    await quick().type('2');
-    await quick().accept();
+    await answer('2/5', /^seconds — How long/, '2');
 
     await quick().waitForStep('3/5');
     assert.equal(await quick().title(), 'Run slow-report.runbook.sh on bash-jira');
@@ -51,10 +55,7 @@ describe('inputs of the run lifecycle in a real VS Code', function () {
     await quick().accept();
 
     // hoop's template gives a select field no options: the extension asks it as text.
-    await quick().waitForStep('4/5');
-    assert.equal(await quick().prompt(), 'Jira: Risk (required)');
-    await quick().type('medium');
-    await quick().accept();
+    await answer('4/5', 'Jira: Risk (required)', 'medium');
 
     await quick().waitForStep('5/5');
     assert.equal(await quick().prompt(), 'Jira: Maintenance window — When it may run');
@@ -87,13 +88,8 @@ describe('inputs of the run lifecycle in a real VS Code', function () {
 
   it('skips an optional file parameter: the run is sent with an empty attachment and ends successfully', async () => {
     const execsBefore = execRequests().length;
-    await workbench.openFile('ops/incident-note.runbook.sh');
-    await workbench.clickCodeLens('Run runbook');
-    await quick().waitForTitle('Run incident-note.runbook.sh');
-    await quick().pick('bash-local');
-    await quick().waitForStep('2/3');
-    await quick().type('Rotated the logs on db-1');
-    await quick().accept();
+    await startRunFromCodeLens(workbench, 'ops/incident-note.runbook.sh', 'bash-local');
+    await answer('2/3', /^note \(required\) — What happened/, 'Rotated the logs on db-1');
     await quick().waitForStep('3/3');
     await quick().waitForPlaceholder(/^attachment — A log file to attach/);
     assert.deepEqual(await quick().items(), ['Choose a file…', 'Skip: no file']);
