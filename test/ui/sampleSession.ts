@@ -66,14 +66,19 @@ export async function withReindexRunning(session: SampleSession, body: () => Pro
   const defaultExecWaitMs = gateway.config.execWaitMs;
   gateway.config.execWaitMs = 30_000;
   try {
-    await workbench.openFile('db/reindex.runbook.sh');
-    await workbench.clickCodeLens('Run runbook');
-    await quick.waitForTitle('Run reindex.runbook.sh');
-    await quick.pick('bash-local');
+    await startRunFromCodeLens(workbench, 'db/reindex.runbook.sh', 'bash-local');
     await quick.waitForStep('2/2');
     await quick.accept();
     await body();
   } finally {
     gateway.config.execWaitMs = defaultExecWaitMs;
   }
+}
+
+/** Opens a runbook of the sample, clicks its "Run runbook" CodeLens and picks the connection; the input then asks the rest. */
+export async function startRunFromCodeLens(workbench: Workbench, runbook: string, connection: string): Promise<void> {
+  await workbench.openFile(runbook);
+  await workbench.clickCodeLens('Run runbook');
+  await workbench.quickPick.waitForTitle(`Run ${path.posix.basename(runbook)}`);
+  await workbench.quickPick.pick(connection);
 }
