@@ -28,6 +28,8 @@ export interface TryItOptions {
   execWaitMs?: number;
   /** For tests: user settings over the sample's. */
   userSettings?: Record<string, unknown>;
+  /** For tests: how the gateway's users sign in (the sample's default is the browser). */
+  authMethod?: 'local' | 'oidc' | 'saml';
 }
 
 export interface TryIt {
@@ -128,7 +130,7 @@ export async function startTryIt(options: TryItOptions): Promise<TryIt> {
   };
   try {
     sample = createSampleWorkspace({ parentDir: options.stateDir });
-    gateway = await startLocalGateway(sample.gatewayConfig({ port: await availablePort(options.gatewayPort), execWaitMs: options.execWaitMs }));
+    gateway = await startLocalGateway(sample.gatewayConfig({ port: await availablePort(options.gatewayPort), execWaitMs: options.execWaitMs, authMethod: options.authMethod }));
     const windowOptions: WindowOptions = {
       workspaceFolder: sample.folder,
       stateDir: options.stateDir,

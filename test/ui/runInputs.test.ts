@@ -26,7 +26,8 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
   this.timeout(240_000);
   // Not signed in: the token is set from the palette below. A person saves with Ctrl+S, as on the
   // desktop (VS Code in the browser otherwise saves after a second).
-  const sample = useSampleSession({ signedIn: false, userSettings: { 'files.autoSave': 'off' } });
+  // Email and password: Sign In Again is answered in the quick input, without a browser tab.
+  const sample = useSampleSession({ signedIn: false, authMethod: 'local', userSettings: { 'files.autoSave': 'off' } });
   let gateway: LocalGateway;
   let workbench: Workbench;
   let scratchDir: string;

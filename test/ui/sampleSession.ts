@@ -17,7 +17,7 @@ export interface SampleSession {
  * the .vsix) opened in Chromium before the tests, a screenshot of every failed test, and everything
  * stopped after. Call it inside `describe`, before the suite's own hooks.
  */
-export function useSampleSession(options: Pick<TryItOptions, 'signedIn' | 'userSettings' | 'execWaitMs'> = {}): SampleSession {
+export function useSampleSession(options: Pick<TryItOptions, 'signedIn' | 'userSettings' | 'execWaitMs' | 'authMethod'> = {}): SampleSession {
   let tryIt: TryIt | undefined;
   let session: BrowserSession | undefined;
   let workbench: Workbench | undefined;
