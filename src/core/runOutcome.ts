@@ -123,30 +123,6 @@ export function describeOutcome(outcome: RunOutcome, runbookName: string): strin
   }
 }
 
-/** The status bar's short label for a result. */
-export function outcomeLabel(outcome: RunOutcome): string {
-  switch (outcome.kind) {
-    case 'succeeded':
-    case 'failed':
-      return outcome.exitCode === noExitCode ? 'done' : `exit ${outcome.exitCode}`;
-    case 'gatewayFailed':
-      return 'failed';
-    case 'review':
-    case 'aiReview':
-      return 'review';
-    case 'blocked':
-      return 'blocked';
-    case 'running':
-      return 'running';
-    case 'unknown':
-      return 'unknown';
-  }
-}
-
-export function isSuccessful(outcome: RunOutcome): boolean {
-  return outcome.kind === 'succeeded';
-}
-
 function firstLine(text: string): string {
   return text.trim().split('\n')[0]?.trim() ?? '';
 }

@@ -27,6 +27,22 @@ describe("a run's message and output are masked", () => {
     assert.ok(!run.output.includes(secret));
   });
 
+  it('a reason the gateway quotes JSON-escaped', () => {
+    const run = newRun();
+    const outcome = interpretExecResponse(200, { session_id: 's', output: `{"message":"login failed for ${JSON.stringify(secret + '"x').slice(1, -1)}"}`, output_status: 'failed', exit_code: -2 });
+    applyExecOutcome(run, outcome, createOutputMasker([secret + '"x']));
+    assert.ok(!run.data.message.includes(secret), run.data.message);
+    assert.match(run.data.message, /login failed for/);
+  });
+
+  it('says when the gateway cut the output, and which field it believed when its answer contradicted itself', () => {
+    const run = newRun();
+    applyExecOutcome(run, interpretExecResponse(200, { session_id: 's', output: 'a lot', output_status: 'success', exit_code: 1, truncated: true }), createOutputMasker([]));
+    assert.equal(run.state, 'failed');
+    assert.equal(run.data.exitCode, 1);
+    assert.match(run.data.message, /110 MiB/);
+  });
+
   it('an AI block and a finished run that print it', () => {
     const blocked = newRun();
     applyExecOutcome(blocked, interpretExecResponse(200, { session_id: 's', output: `blocked: ${secret}`, output_status: 'blocked', exit_code: 254 }), createOutputMasker([secret]));

@@ -176,10 +176,15 @@ export function applyExecOutcome(run: Run, outcome: RunOutcome, masker: OutputMa
   const sessionId = outcome.sessionId ?? run.data.sessionId;
   switch (outcome.kind) {
     case 'succeeded':
-    case 'failed':
+    case 'failed': {
       run.replaceOutput(masker.maskAll(outcome.output));
-      run.update({ sessionId, exitCode: outcome.exitCode, state: outcome.kind === 'succeeded' ? 'done' : 'failed', message });
+      const notes = [
+        ...(outcome.warning ? [masker.maskAll(outcome.warning)] : []),
+        ...(outcome.truncated ? ['The gateway cut the output at its 110 MiB limit; the session has what it kept.'] : []),
+      ];
+      run.update({ sessionId, exitCode: outcome.exitCode, state: outcome.kind === 'succeeded' ? 'done' : 'failed', message: [message, ...notes].join(' ') });
       return 'ended';
+    }
     case 'gatewayFailed':
       run.replaceOutput(masker.maskAll(outcome.reason));
       run.update({ sessionId, state: 'failed', message });
