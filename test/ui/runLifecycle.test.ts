@@ -245,9 +245,6 @@ describe('following runs to their end in a real VS Code', function () {
   });
 
   it('follows a run that was still going when the window reloaded to its end', async () => {
-    // The previous test leaves the pointer on the side bar, whose hover would cover the CodeLens.
-    await workbench.page.mouse.move(640, 5);
-    await workbench.page.keyboard.press('Escape');
     await startSlowReport('bash-local', '12');
     // The gateway answers "running" after 5 s: from then on the run has its session, and history has it.
     await workbench.waitForStatusBar(/^slow-report\.runbook\.sh: running$/, 30_000);

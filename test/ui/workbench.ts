@@ -391,7 +391,17 @@ export class Workbench {
   async clickCodeLens(text: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
     const lens = this.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: text }).first();
     await lens.waitFor({ state: 'visible', timeout: timeoutMs });
-    await lens.click();
+    // A hover left by the pointer (a side bar item's tooltip) can cover the lens: move away and retry.
+    await poll(`a click on the CodeLens ${text}`, timeoutMs, async () => {
+      try {
+        await lens.click({ timeout: 2_000 });
+        return true;
+      } catch (error) {
+        await this.page.mouse.move(640, 5);
+        await this.page.keyboard.press('Escape');
+        throw error;
+      }
+    });
   }
 
   async waitForCodeLens(text: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
@@ -628,21 +638,27 @@ export class Workbench {
       }
       items = center.locator('.notification-list-item');
     }
-    const result: NotificationInfo[] = [];
-    for (const item of await items.all()) {
-      const message = normaliseText(await item.locator('.notification-list-item-message').textContent()).trim();
-      const sourceText = await item.locator('.notification-list-item-source').textContent().catch(() => null);
-      const buttons = (await item.locator('.notification-list-item-buttons-container .monaco-button').allTextContents()).map((b) => b.trim());
-      result.push({
-        message,
-        source: sourceText ? normaliseText(sourceText).replace(/^Source:\s*/, '').trim() : undefined,
+    // One read of the whole list: notifications come and go while it is read, so reading item by item
+    // can wait on an item that has just left.
+    const read = await items.evaluateAll((nodes) =>
+      nodes.map((node) => ({
+        message: node.querySelector('.notification-list-item-message')?.textContent ?? '',
+        source: node.querySelector('.notification-list-item-source')?.textContent ?? '',
+        buttons: [...node.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => (b.textContent ?? '').trim()),
+      })),
+    );
+    return read.map(({ message, source, buttons }) => {
+      const text = normaliseText(message).trim();
+      return {
+        message: text,
+        source: source ? normaliseText(source).replace(/^Source:\s*/, '').trim() : undefined,
         buttons,
         click: async (button: string) => {
+          const item = items.filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first();
           await item.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
         },
-      });
-    }
-    return result;
+      };
+    });
   }
 
   async waitForNotification(matching: string | RegExp, timeoutMs = DEFAULT_TIMEOUT): Promise<NotificationInfo> {
@@ -664,11 +680,17 @@ export class Workbench {
   /** The side bar's tree of a view (e.g. "Runs"), opened from its activity bar icon when not showing. */
   async openViewFromActivityBar(container: string, view: string, timeoutMs = DEFAULT_TIMEOUT): Promise<Locator> {
     const pane = this.page.locator(`.part.sidebar .pane:has(.pane-header[aria-label^="${view.replace(/"/g, '\\"')}"])`).first();
-    if (!(await pane.isVisible())) {
-      await this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${container.replace(/"/g, '\\"')}"]`).first().click({ timeout: timeoutMs });
-      await pane.waitFor({ state: 'visible', timeout: timeoutMs });
-    }
-    return pane;
+    const icon = this.page.locator(`.part.activitybar .action-item:has(a.action-label[aria-label^="${container.replace(/"/g, '\\"')}"])`).first();
+    // The icon toggles: after a reload the container may already be open with its panes not yet drawn,
+    // and a click then would close it. Click only while the container is not the open one.
+    return poll(`the ${view} view`, timeoutMs, async () => {
+      if (await pane.isVisible()) return pane;
+      if (!/\bchecked\b/.test((await icon.getAttribute('class', { timeout: 1_000 })) ?? '')) {
+        await icon.click({ timeout: 1_000 });
+      }
+      await pane.waitFor({ state: 'visible', timeout: 1_000 }).catch(() => undefined);
+      return (await pane.isVisible()) ? pane : undefined;
+    });
   }
 
   /** Drags the side bar's edge so the side bar is about `width` pixels wide (e.g. so a tree's descriptions fit). */
