@@ -10,16 +10,24 @@ const probeAt = process.argv.indexOf('--probe');
 const [entry, outfile] = probeAt < 0 ? ['src/extension.ts', 'dist/extension.js'] : process.argv.slice(probeAt + 1, probeAt + 3);
 
 /**
- * undici carries llhttp twice, as WebAssembly with and without SIMD (76 KiB each). It tries the SIMD build
- * and falls back to the plain one, which runs everywhere: ship only the plain one.
+ * Parts of undici the client never reaches, replaced by a module that says so if it ever is:
+ * - llhttp's SIMD WebAssembly build (76 KiB): undici tries it and falls back to the plain build, which runs everywhere;
+ * - HTTP/2: the dispatchers never offer h2 in ALPN (allowH2 is off), so a socket never speaks it;
+ * - fetch's body handling (and with it webidl, FormData, data: URLs): undici loads it only for FormData
+ *   and Blob bodies, and the client sends strings.
  */
-const plainLlhttpOnly = {
-  name: 'plain-llhttp-only',
+const undiciLeftOut = [
+  [/llhttp_simd-wasm\.js$/, "throw new Error('llhttp SIMD build left out of the bundle: undici uses the plain build')"],
+  [/undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/, "module.exports = () => { throw new Error('HTTP/2 is left out of the bundle: the client speaks HTTP/1.1') }"],
+  [/undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/, "module.exports = { extractBody() { throw new Error('FormData and Blob bodies are left out of the bundle') } }"],
+];
+const leaveOutUnusedUndici = {
+  name: 'leave-out-unused-undici',
   setup(build) {
-    build.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, (args) => ({ path: args.path, namespace: 'plain-llhttp-only' }));
-    build.onLoad({ filter: /.*/, namespace: 'plain-llhttp-only' }, () => ({
-      contents: "throw new Error('llhttp SIMD build left out of the bundle: undici uses the plain build')",
-    }));
+    build.onLoad({ filter: /undici[\\/]lib[\\/].*\.js$/ }, (args) => {
+      const stub = undiciLeftOut.find(([pattern]) => pattern.test(args.path));
+      return stub ? { contents: stub[1], loader: 'js' } : undefined;
+    });
   },
 };
 
@@ -37,7 +45,7 @@ const context = await esbuild.context({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [plainLlhttpOnly],
+  plugins: [leaveOutUnusedUndici],
 });
 
 if (watch) {

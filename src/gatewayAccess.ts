@@ -8,7 +8,7 @@ import { signIn, signedInMessage, type SignInMethod, type SignInResult } from '.
 import { signInGatewayFor } from './core/auth/signInGateway';
 import { chooseToken, tokenCandidatesFor, type TokenChoice, type TokenSourceKind } from './core/auth/tokenChoice';
 import { CancelledError, ConfigurationError, NoTokenError } from './core/errors';
-import { GatewayClient, type ApiRoute } from './core/gatewayClient';
+import type { ApiRoute, GatewayClient } from './core/gatewayClient';
 import { cliLoginFor, readCliLogins, type CliLogins } from './core/hoopCliConfig';
 import type { AccountRecord, AccountStore } from './auth/accountStore';
 import { vscodeSignInPrompts } from './auth/signInPrompts';
@@ -180,7 +180,8 @@ export class GatewayAccess implements vscode.Disposable {
 
   /** Clients for this gateway, all sharing its dispatcher; `choice` says where the token came from. */
   private async clientFactory(gateway: GatewayEntry, cli: CliLogins): Promise<(token?: string, choice?: TokenChoice) => GatewayClient> {
-    const dispatcher = await this.dispatcher(gateway, cli);
+    // The client (and its HTTP stack) loads on the first request, not at activation.
+    const [dispatcher, { GatewayClient }] = await Promise.all([this.dispatcher(gateway, cli), import('./core/gatewayClient')]);
     const { execTimeoutSeconds } = readSettings();
     return (token, choice) =>
       new GatewayClient({

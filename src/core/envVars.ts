@@ -1,5 +1,3 @@
-import { minimatch } from 'minimatch';
-
 export type EnvVarKind = 'envvar' | 'filesystem';
 
 /** A secret a runbook needs, declared in the `hoop.secrets` setting. */
@@ -43,10 +41,6 @@ export function parseSecretDeclarations(raw: unknown): { declarations: SecretDec
     declarations.push(declaration);
   }
   return { declarations, problems };
-}
-
-export function secretsForRunbook(declarations: SecretDeclaration[], fileName: string): SecretDeclaration[] {
-  return declarations.filter((declaration) => minimatch(fileName, declaration.runbooks, { dot: true, matchBase: !declaration.runbooks.includes('/') }));
 }
 
 /** hoop-gateway.md §1.7: `{"envvar:NAME": base64}` exposes a variable, `{"filesystem:NAME": base64}` a temp file path. */

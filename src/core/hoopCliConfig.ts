@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 
 /**
  * What `hoop login` left behind (hoop-gateway.md §4.3): ~/.hoop/config.toml, or the HOOP_* environment
@@ -37,7 +36,9 @@ export function cliLoginFromEnvironment(env: Record<string, string | undefined>)
  * Parses the CLI's config.toml. Undefined when it has no `api_url` and `token`;
  * a file that is not TOML throws, naming the file, so the user learns why it was ignored.
  */
-export function cliLoginFromConfigToml(text: string, source: string): CliLogin | undefined {
+export async function cliLoginFromConfigToml(text: string, source: string): Promise<CliLogin | undefined> {
+  // Loaded here, not at activation: most users have no CLI config.
+  const { parse: parseToml } = await import('smol-toml');
   let table: Record<string, unknown>;
   try {
     table = parseToml(text);
@@ -90,7 +91,7 @@ export async function readCliLogins(homeDir: string, env: Record<string, string 
     return { environment };
   }
   try {
-    const login = cliLoginFromConfigToml(text, configFile);
+    const login = await cliLoginFromConfigToml(text, configFile);
     return { environment, ...(login ? { file: { ...login, modifiedAt: stats.mtimeMs } } : {}) };
   } catch (error) {
     return { environment, problem: error instanceof Error ? error.message : String(error) };

@@ -1,5 +1,5 @@
 import type { EnvVarValue } from '../core/envVars';
-import { secretsForRunbook } from '../core/envVars';
+import { secretsForRunbook } from '../core/secretsForRunbook';
 import { isRememberable } from '../core/parameters';
 import type { RunRecipe } from '../core/run/run';
 import type { RunMemory } from '../runMemory';

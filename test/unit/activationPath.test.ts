@@ -40,6 +40,9 @@ const loadedOnFirstUse: [string, RegExp][] = [
   ["the template engine's regexps (re2js)", /node_modules\/re2js\//],
   ['git (simple-git)', /node_modules\/simple-git\//],
   ['the commands and the run flow', /^src\/(commands|run\/runFlow|run\/runLifecycle)\.ts$/],
+  ['the gateway client', /^src\/core\/gatewayClient\.ts$/],
+  ["the secrets' glob matching (minimatch)", /node_modules\/minimatch\//],
+  ["the CLI config's TOML parser (smol-toml)", /node_modules\/smol-toml\//],
 ];
 
 describe('the activation path (dist/extension.js)', function () {

@@ -7,7 +7,7 @@ import { cliLoginFor, cliLoginFromConfigToml, cliLoginFromEnvironment, readCliLo
 const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe("the hoop CLI's login", () => {
-  it('reads api_url, token, tls_ca (base64 PEM) and skip_tls_verify from config.toml with a TOML parser', () => {
+  it('reads api_url, token, tls_ca (base64 PEM) and skip_tls_verify from config.toml with a TOML parser', async () => {
     const toml = [
       '# written by hoop login',
       "api_url = 'https://hoop.example.com/'",
@@ -19,7 +19,7 @@ describe("the hoop CLI's login", () => {
       '[unknown_table]',
       'x = 1',
     ].join('\n');
-    assert.deepEqual(cliLoginFromConfigToml(toml, '/home/u/.hoop/config.toml'), {
+    assert.deepEqual(await cliLoginFromConfigToml(toml, '/home/u/.hoop/config.toml'), {
       apiUrl: 'https://hoop.example.com',
       token: 'eyJ.abc.def',
       tlsCa: pem,
@@ -28,10 +28,10 @@ describe("the hoop CLI's login", () => {
     });
   });
 
-  it('needs both api_url and token, and says which file is not TOML', () => {
-    assert.equal(cliLoginFromConfigToml('api_url = "https://x"\n', 'f'), undefined);
-    assert.equal(cliLoginFromConfigToml('api_url = "https://x"\ntoken = ""\n', 'f'), undefined);
-    assert.throws(() => cliLoginFromConfigToml('api_url = https://x\n', '/h/.hoop/config.toml'), /\/h\/\.hoop\/config\.toml is not valid TOML/);
+  it('needs both api_url and token, and says which file is not TOML', async () => {
+    assert.equal(await cliLoginFromConfigToml('api_url = "https://x"\n', 'f'), undefined);
+    assert.equal(await cliLoginFromConfigToml('api_url = "https://x"\ntoken = ""\n', 'f'), undefined);
+    await assert.rejects(cliLoginFromConfigToml('api_url = https://x\n', '/h/.hoop/config.toml'), /\/h\/\.hoop\/config\.toml is not valid TOML/);
   });
 
   it('uses the environment only when all three variables are set, like the CLI, with HOOP_TLSCA and HOOP_TLS_SKIP_VERIFY', () => {
@@ -40,9 +40,9 @@ describe("the hoop CLI's login", () => {
     assert.deepEqual({ ...login, source: undefined }, { apiUrl: 'http://127.0.0.1:8009', token: 't', tlsCa: pem, skipTlsVerify: true, source: undefined });
   });
 
-  it('offers a login only to the gateway it was issued for, the environment over the file', () => {
+  it('offers a login only to the gateway it was issued for, the environment over the file', async () => {
     const environment = cliLoginFromEnvironment({ HOOP_APIURL: 'http://127.0.0.1:8009', HOOP_GRPCURL: 'g', HOOP_TOKEN: 'env-token' });
-    const file = { ...cliLoginFromConfigToml('api_url = "https://use.hoop.dev"\ntoken = "file-token"\n', 'file')!, modifiedAt: 1 };
+    const file = { ...(await cliLoginFromConfigToml('api_url = "https://use.hoop.dev"\ntoken = "file-token"\n', 'file'))!, modifiedAt: 1 };
     assert.equal(cliLoginFor('http://127.0.0.1:8009/', { environment, file })?.token, 'env-token');
     assert.equal(cliLoginFor('https://use.hoop.dev', { environment, file })?.token, 'file-token');
     assert.equal(cliLoginFor('https://evil.example', { environment, file }), undefined);

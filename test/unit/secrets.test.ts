@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { encodeEnvVars, parseSecretDeclarations, secretsForRunbook } from '../../src/core/envVars';
+import { encodeEnvVars, parseSecretDeclarations } from '../../src/core/envVars';
+import { secretsForRunbook } from '../../src/core/secretsForRunbook';
 import { redactSecrets } from '../../src/core/redact';
 
 describe('secret declarations (hoop.secrets)', () => {
