@@ -19,7 +19,8 @@ import type {
 import { ShapeReader } from './http/shape';
 import { readSse } from './http/sse';
 import type { RawResponse } from './http/answer';
-import { openHttpStream, sendHttp, TransportFailure } from './http/transport';
+import { ExecAnswerReader, wholeOutput, type ExecOutputSink } from './execAnswer';
+import { openHttpStream, sendHttp, TransportFailure, type HttpRequest } from './http/transport';
 
 export type ApiRoute = 'v2' | 'legacy';
 
@@ -43,10 +44,12 @@ export interface GatewayClientOptions {
 /** A 200 or 202 answer to a run, not yet checked: `interpretExecResponse` decides what it means. */
 export interface ExecResult {
   status: number;
-  /** The parsed JSON, or undefined when the body is not JSON. */
+  /** The parsed JSON (its `output` as the sink kept it), or undefined when the body is not a JSON object. */
   body: unknown;
-  /** The body as received, for the log when it cannot be understood. */
-  text: string;
+  /** The start of a body that is not a JSON object, for the log. */
+  text?: string;
+  /** What the output sink cut from the start of `output`. */
+  outputCharsDropped: number;
 }
 
 /** Which exec API to use, and why (`note` says when the version could not be read). */
@@ -135,6 +138,7 @@ interface SendOptions {
   accept?: string;
   /** The run's correlation_id, named in errors that leave the run's fate unknown. */
   correlationId?: string;
+  bodySink?: HttpRequest['bodySink'];
 }
 
 export class GatewayClient {
@@ -234,15 +238,15 @@ export class GatewayClient {
    * Exec is not idempotent: this sends exactly one request and never retries, and never with a token the
    * gateway already rejected. A GatewayHttpError from here proves nothing ran; RunStateUnknownError says it may have.
    */
-  async exec(route: ApiRoute, body: ExecRequestBody, signal?: AbortSignal): Promise<ExecResult> {
+  async exec(route: ApiRoute, body: ExecRequestBody, signal?: AbortSignal, output?: ExecOutputSink): Promise<ExecResult> {
     const path = execPath(route, body.connection_name ?? '');
     const sent = execBodyFor(route, body);
-    return this.startRun(path, { operation: 'exec', body: sent, correlationId: sent.correlation_id }, signal);
+    return this.startRun(path, { operation: 'exec', body: sent, correlationId: sent.correlation_id }, signal, output);
   }
 
   /** Runs an approved review's stored script (§1.5, no body). Like exec: one request, never retried. */
-  async execReviewedSession(sessionId: string, signal?: AbortSignal): Promise<ExecResult> {
-    return this.startRun(sessionPath(sessionId, '/exec'), { operation: 'execReviewed' }, signal);
+  async execReviewedSession(sessionId: string, signal?: AbortSignal, output?: ExecOutputSink): Promise<ExecResult> {
+    return this.startRun(sessionPath(sessionId, '/exec'), { operation: 'execReviewed' }, signal, output);
   }
 
   /** The V2 session created for an exec body's `correlation_id` (§1.9); undefined until the gateway has it. */
@@ -336,16 +340,29 @@ export class GatewayClient {
     return parseJiraTemplate(new ShapeReader('GET /api/integrations/jira/issuetemplates/{id}'), json);
   }
 
-  private async startRun(path: string, options: Omit<SendOptions, 'timeoutMs' | 'maxBytes'>, signal: AbortSignal | undefined): Promise<ExecResult> {
+  /** The answer's `output` streams into `output` as it arrives (by default kept whole): it can be 110 MiB. */
+  private async startRun(
+    path: string,
+    options: Omit<SendOptions, 'timeoutMs' | 'maxBytes'>,
+    signal: AbortSignal | undefined,
+    output: ExecOutputSink = wholeOutput(),
+  ): Promise<ExecResult> {
     if (this.tokenRejected) {
       throw new RejectedTokenError(this.baseUrl);
     }
-    const runOptions: SendOptions = { ...options, timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs, maxBytes: this.runAnswerLimit };
+    const answer = new ExecAnswerReader(output);
+    const runOptions: SendOptions = {
+      ...options,
+      timeoutMs: this.options.execTimeoutMs ?? defaultExecTimeoutMs,
+      maxBytes: this.runAnswerLimit,
+      bodySink: (status) => (status === 200 || status === 202 ? answer.write : undefined),
+    };
     const response = await this.send('POST', path, runOptions, signal);
     if (response.status !== 200 && response.status !== 202) {
       throw this.answerError(response, path, runOptions);
     }
-    return { status: response.status, body: parseJson(response.text), text: response.text };
+    const { body, text, outputCharsDropped } = answer.result();
+    return { status: response.status, body, ...(body === undefined ? { text } : {}), outputCharsDropped };
   }
 
   private async openStream(path: string, signal: AbortSignal) {
@@ -438,6 +455,7 @@ export class GatewayClient {
         timeoutMs: this.requestTimeout(options),
         maxBytes: options.maxBytes ?? this.readAnswerLimit,
         dispatcher: this.options.dispatcher,
+        bodySink: options.bodySink,
       });
     } catch (error) {
       throw errorForTransport(error instanceof TransportFailure ? error : new TransportFailure('network', '', true), this.context(path, options));

@@ -92,7 +92,7 @@ export class RunLifecycle implements vscode.Disposable {
     const client = await this.clientFor(run);
     run.update({ state: 'running', message: `Executing the approved ${run.data.runbookName} on ${run.data.connection}…` });
     try {
-      await this.handleAnswer(run, await client.execReviewedSession(sessionId, this.controllerFor(run).signal));
+      await this.handleAnswer(run, await client.execReviewedSession(sessionId, this.controllerFor(run).signal, this.masker(run).answerSink()));
     } catch (error) {
       if (error instanceof GatewayHttpError) {
         run.update({ state: 'approved', message: error.message });
@@ -125,12 +125,12 @@ export class RunLifecycle implements vscode.Disposable {
   /** Exec is never retried, except once after a 401 that ran nothing, with a new token. */
   private async execOnce(run: Run, client: GatewayClient, request: RunRequest, signal: AbortSignal): Promise<ExecResult> {
     try {
-      return await client.exec(request.route, buildExecBody(request), signal);
+      return await client.exec(request.route, buildExecBody(request), signal, this.masker(run).answerSink());
     } catch (error) {
       const renewed = await clientAfterRejectedToken(this.access, error, (reason) => this.logger.warn(reason));
       this.clients.set(run.id, renewed);
       this.logger.info(`Sending ${run.data.runbookName} again with the new token.`);
-      return renewed.exec(request.route, buildExecBody(request), signal);
+      return renewed.exec(request.route, buildExecBody(request), signal, this.masker(run).answerSink());
     }
   }
 
@@ -145,7 +145,8 @@ export class RunLifecycle implements vscode.Disposable {
     if (run.data.jiraIssueExpected && run.data.sessionId) {
       await this.noteJiraIssue(run, run.data.sessionId); // before the run ends, so its transcript names the issue
     }
-    const next = applyExecOutcome(run, outcome, this.masker(run));
+    // Every exec here streams its output through the run's answer sink: it arrives masked.
+    const next = applyExecOutcome(run, outcome, this.masker(run), { charsDropped: answer.outputCharsDropped });
     if (next === 'follow') {
       this.followInBackground(run, run.data.sessionId!);
     } else if (next === 'review') {

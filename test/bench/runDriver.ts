@@ -28,7 +28,7 @@ export async function driveRun(client: GatewayClient, request: RunRequest, run: 
   const appended = run.onDidAppendOutput(() => (pendingRender ??= setTimeout(render, documentRefreshMs)));
   const live = new AbortController();
   try {
-    const exec = client.exec(request.route, buildExecBody({ ...request, correlationId }));
+    const exec = client.exec(request.route, buildExecBody({ ...request, correlationId }), undefined, masker.answerSink());
     void locateSession(client, correlationId, exec, { signal: live.signal }).then((sessionId) => {
       if (sessionId && !run.ended) {
         run.update({ sessionId, state: 'running' });
@@ -37,7 +37,7 @@ export async function driveRun(client: GatewayClient, request: RunRequest, run: 
     });
     const answer = await exec.finally(() => live.abort());
     onAnswer?.();
-    const next = applyExecOutcome(run, interpretExecResponse(answer.status, answer.body, answer.text), masker);
+    const next = applyExecOutcome(run, interpretExecResponse(answer.status, answer.body, answer.text), masker, { charsDropped: answer.outputCharsDropped });
     if (next === 'follow') {
       await followUntilDone(client, run, run.data.sessionId!, { signal: new AbortController().signal, masker });
     }

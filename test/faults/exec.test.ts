@@ -2,6 +2,10 @@ import { strict as assert } from 'node:assert';
 import { Agent } from 'undici';
 import { CancelledError, GatewayHttpError, GatewayUnreachableError, RejectedTokenError, RunStateUnknownError } from '../../src/core/errors';
 import type { ExecResult } from '../../src/core/gatewayClient';
+import { SecretMasker, secretMask } from '../../src/core/redact';
+import { applyExecOutcome } from '../../src/core/run/follow';
+import { createOutputMasker } from '../../src/core/run/outputMasker';
+import { Run, runOutputMaxChars } from '../../src/core/run/run';
 import { interpretExecResponse, type RunOutcome } from '../../src/core/runOutcome';
 import { scriptedServers, type ScriptedHandler, type ScriptedServer } from '../support/scriptedServer';
 import { fault, hoopSuccess } from './faults';
@@ -71,24 +75,48 @@ describe('faults at exec', function () {
   });
 
   describe('answers that are not one of hoop shapes', () => {
-    const cases: { name: string; handler: ScriptedHandler; reason: RegExp }[] = [
-      { name: 'invalid JSON', handler: fault.text(200, 'application/json', '{"output_status": "succ'), reason: /^the answer is not JSON$/ },
-      { name: 'an empty body', handler: fault.text(200, 'application/json', ''), reason: /^the answer is not JSON$/ },
-      { name: 'an empty object', handler: fault.json(200, {}), reason: /"output" is missing/ },
-      { name: 'an unknown output_status', handler: fault.json(200, { ...hoopSuccess, output_status: 'cancelled' }), reason: /unknown output_status "cancelled"/ },
-      { name: 'exit_code as text', handler: fault.json(200, { ...hoopSuccess, exit_code: '0' }), reason: /"exit_code" is a string/ },
-      { name: 'output as a number', handler: fault.json(200, { ...hoopSuccess, output: 12345 }), reason: /"output" is a number/ },
+    // `sent`: the answer's text; the raw answer the log shows is that text, or the same JSON.
+    const cases: { name: string; sent: string; reason: RegExp }[] = [
+      { name: 'invalid JSON', sent: '{"output_status": "succ', reason: /^the answer is not JSON$/ },
+      { name: 'an empty body', sent: '', reason: /^the answer is not JSON$/ },
+      { name: 'an empty object', sent: '{}', reason: /"output" is missing/ },
+      { name: 'an unknown output_status', sent: JSON.stringify({ ...hoopSuccess, output_status: 'cancelled' }), reason: /unknown output_status "cancelled"/ },
+      { name: 'exit_code as text', sent: JSON.stringify({ ...hoopSuccess, exit_code: '0' }), reason: /"exit_code" is a string/ },
+      { name: 'output as a number', sent: JSON.stringify({ ...hoopSuccess, output: 12345 }), reason: /"output" is a number/ },
     ];
-    for (const { name, handler, reason } of cases) {
+    for (const { name, sent, reason } of cases) {
       it(`${name}: an unknown outcome with the raw answer, never success; one POST`, async () => {
-        const { result, server } = await execAgainst(handler);
+        const { result, server } = await execAgainst(fault.text(200, 'application/json', sent));
         const outcome = outcomeOf(result);
         assert.equal(outcome.kind, 'unknown');
         assert.match(outcome.kind === 'unknown' ? outcome.reason : '', reason);
-        assert.equal(outcome.kind === 'unknown' && outcome.raw, result.value!.text);
+        const raw = outcome.kind === 'unknown' ? outcome.raw : '';
+        const sentObject = /^\{.*\}$/.test(sent) ? (JSON.parse(sent) as unknown) : undefined;
+        if (sentObject) assert.deepEqual(JSON.parse(raw), sentObject);
+        else assert.equal(raw, sent);
         assert.equal(server.count('POST', execRoute), 1);
       });
     }
+  });
+
+  it('a 6 MiB output in 1000-byte pieces: the run keeps its masked end and says how much came before; a secret cut across pieces is masked', async () => {
+    const secret = 'hunter2-prod-secret';
+    // Lines of varied length, so the secret falls across piece boundaries at many offsets; escapes and a non-ASCII letter too.
+    const lines = Array.from({ length: 110_000 }, (_, index) => `${index} ${'é'.repeat(index % 7)}\t${index % 13 === 0 ? secret : 'x'.repeat(index % 97)}"\n`);
+    const output = lines.join('');
+    const server = await serve(fault.inPieces({ ...hoopSuccess, output }, 1000));
+    const masker = createOutputMasker([secret]);
+    const answer = await faultClient(server.url, { maxAnswerBytes: { run: 64 * 1024 * 1024 }, execTimeoutMs: 10_000 }).exec('v2', execBody, undefined, masker.answerSink());
+    const run = new Run({ id: 'r', runbookName: 'big.runbook.sh', connection: 'bash', gatewayUrl: server.url, state: 'sending', message: '', startedAt: 0 });
+    applyExecOutcome(run, interpretExecResponse(answer.status, answer.body, answer.text), masker, { charsDropped: answer.outputCharsDropped });
+
+    const maskedWhole = new SecretMasker([secret]).mask(output);
+    assert.equal(run.state, 'done');
+    assert.ok(maskedWhole.length > runOutputMaxChars, 'the output is longer than a run keeps');
+    assert.equal(run.output, maskedWhole.slice(-runOutputMaxChars));
+    assert.equal(run.outputCharsDropped, maskedWhole.length - runOutputMaxChars);
+    assert.ok(!run.output.includes(secret) && run.output.includes(secretMask), 'the secret is masked, wherever the pieces cut it');
+    assert.equal(server.count('POST', execRoute), 1);
   });
 
   it('a gzip body despite accept-encoding identity: decoded', async () => {

@@ -23,6 +23,15 @@ export const fault = {
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...headers });
     res.end(body);
   },
+  /** A JSON answer written in pieces of `pieceBytes`, each after the last has drained, as a gateway streams a big output. */
+  inPieces: (body: unknown, pieceBytes: number): ScriptedHandler => async (_request, res) => {
+    const bytes = Buffer.from(JSON.stringify(body));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
+    for (let at = 0; at < bytes.length; at += pieceBytes) {
+      if (!res.write(bytes.subarray(at, at + pieceBytes))) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  },
   htmlPage: (status: number): ScriptedHandler =>
     fault.text(status, 'text/html', `<!DOCTYPE html><html><head><title>${status} Internal Server Error</title></head><body><h1>Oops</h1></body></html>`),
   empty: (status: number): ScriptedHandler => (_request, res) => {

@@ -13,6 +13,8 @@ export interface HttpRequest {
   /** Stop reading the body past this many bytes. */
   maxBytes: number;
   dispatcher?: Dispatcher;
+  /** Takes the body of answers with this status piece by piece instead of keeping it (the answer's `text` is then empty). */
+  bodySink?: (status: number) => ((piece: Buffer) => void) | undefined;
 }
 
 export interface HttpAnswer {
@@ -50,8 +52,18 @@ export async function sendHttp(request: HttpRequest): Promise<HttpAnswer> {
   try {
     const response = await open(request, deadline);
     status = response.status;
-    const body = await readCapped(response.chunks, request.maxBytes, status);
-    return { status, headers: response.headers, text: decodeBody(body, response.headers['content-encoding'] ?? '', request.maxBytes, status).toString('utf8') };
+    const encoding = response.headers['content-encoding'] ?? '';
+    const sink = request.bodySink?.(status);
+    if (sink && isIdentity(encoding)) {
+      await readCapped(response.chunks, request.maxBytes, status, sink);
+      return { status, headers: response.headers, text: '' };
+    }
+    const body = decodeBody(await readCapped(response.chunks, request.maxBytes, status), encoding, request.maxBytes, status);
+    if (sink) {
+      sink(body);
+      return { status, headers: response.headers, text: '' };
+    }
+    return { status, headers: response.headers, text: body.toString('utf8') };
   } catch (error) {
     throw classify(error, request.signal, deadline, status);
   } finally {
@@ -161,7 +173,10 @@ async function open(request: Omit<HttpRequest, 'maxBytes'>, deadline: Deadline):
   };
 }
 
-async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number): Promise<Buffer> {
+/** The whole body, or with `sink`, each piece handed on as it arrives and none kept. */
+async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number): Promise<Buffer>;
+async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number, sink: (piece: Buffer) => void): Promise<void>;
+async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number, sink?: (piece: Buffer) => void): Promise<Buffer | void> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of chunks) {
@@ -169,9 +184,15 @@ async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, statu
     if (size > maxBytes) {
       throw new TransportFailure('tooLarge', '', true, status);
     }
-    parts.push(chunk);
+    if (sink) sink(chunk);
+    else parts.push(chunk);
   }
-  return Buffer.concat(parts);
+  return sink ? undefined : Buffer.concat(parts);
+}
+
+function isIdentity(contentEncoding: string): boolean {
+  const encoding = contentEncoding.trim().toLowerCase();
+  return encoding === '' || encoding === 'identity';
 }
 
 /** We ask for `identity`; a server or proxy that compresses anyway is decoded within the same cap. */
@@ -183,7 +204,7 @@ function decodeBody(body: Buffer, contentEncoding: string, maxBytes: number, sta
     deflate: inflateSync,
     br: brotliDecompressSync,
   };
-  if (encoding === '' || encoding === 'identity') {
+  if (isIdentity(encoding)) {
     return body;
   }
   const decode = decoders[encoding];

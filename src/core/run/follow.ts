@@ -1,4 +1,5 @@
 import type { GatewaySession, SessionStreamEvent } from '../gatewayTypes';
+import type { ExecOutputSink } from '../execAnswer';
 import { describeOutcome, type RunOutcome } from '../runOutcome';
 import type { Run } from './run';
 
@@ -15,6 +16,8 @@ export interface OutputMasker {
   push(chunk: string): string;
   flush(): string;
   maskAll(text: string): string;
+  /** A sink for an exec answer's output: masked through a stream of its own, keeping what a Run keeps. */
+  answerSink(): ExecOutputSink;
 }
 
 export interface FollowOptions {
@@ -171,13 +174,15 @@ export async function watchReview(api: SessionApi, run: Run, sessionId: string, 
  * Applies the exec answer (or the reviewed exec's) to the run. Returns what must happen next:
  * follow a session still running, watch a review, or nothing (the run ended).
  */
-export function applyExecOutcome(run: Run, outcome: RunOutcome, masker: OutputMasker): 'follow' | 'review' | 'ended' {
+/** `answerOutputMasked`: the answer's output came through `masker.answerSink()`, masked, with this many characters cut from its start. */
+export function applyExecOutcome(run: Run, outcome: RunOutcome, masker: OutputMasker, answerOutput?: { charsDropped: number }): 'follow' | 'review' | 'ended' {
   const message = masker.maskAll(describeOutcome(outcome, run.data.runbookName));
   const sessionId = outcome.sessionId ?? run.data.sessionId;
   switch (outcome.kind) {
     case 'succeeded':
     case 'failed': {
-      run.replaceOutput(masker.maskAll(outcome.output));
+      // Masked once already on its way in: masking it again would only cost a stall.
+      run.replaceOutput(answerOutput ? outcome.output : masker.maskAll(outcome.output), answerOutput?.charsDropped);
       const notes = [
         ...(outcome.warning ? [masker.maskAll(outcome.warning)] : []),
         ...(outcome.truncated ? ['The gateway cut the output at its 110 MiB limit; the session has what it kept.'] : []),

@@ -1,4 +1,5 @@
 import type { AiAnalysis } from '../gatewayTypes';
+import { TextTail } from './textTail';
 
 /**
  * A run's life. `preparing` and `sending` happen before the gateway may have started anything;
@@ -77,19 +78,22 @@ export interface RunRecord {
 
 type Listener = (run: Run) => void;
 
+/** What a run keeps of its output: the end of it, as the full output stays at the gateway. */
+export const runOutputMaxChars = 4 * 1024 * 1024;
+
 /**
  * One run, observed by the status bar, the runs view, its output document and the notifications.
  * Output arrives already masked; the model never sees a secret value.
  */
 export class Run {
   private record: RunRecord;
-  private outputText = '';
-  private outputCut = 0;
+  private readonly outputTail: TextTail;
   private readonly listeners = new Set<Listener>();
   private readonly outputListeners = new Set<(appended: string) => void>();
 
-  constructor(record: RunRecord, private readonly maxOutputChars = 4 * 1024 * 1024) {
+  constructor(record: RunRecord, maxOutputChars = runOutputMaxChars) {
     this.record = { ...record };
+    this.outputTail = new TextTail(maxOutputChars);
   }
 
   get data(): Readonly<RunRecord> {
@@ -110,11 +114,11 @@ export class Run {
 
   /** The output so far, masked; its start is dropped past the cap (the full output stays at the gateway). */
   get output(): string {
-    return this.outputText.length > this.maxOutputChars ? this.outputText.slice(-this.maxOutputChars) : this.outputText;
+    return this.outputTail.text;
   }
 
   get outputCharsDropped(): number {
-    return this.outputCut + Math.max(0, this.outputText.length - this.maxOutputChars);
+    return this.outputTail.charsDropped;
   }
 
   update(changes: Partial<RunRecord>): void {
@@ -132,20 +136,16 @@ export class Run {
     if (!text) {
       return;
     }
-    this.outputText += text;
-    // Trim only once half a cap has piled up, so a long output costs linear time, not a copy per chunk.
-    if (this.outputText.length > this.maxOutputChars * 1.5) {
-      const drop = this.outputText.length - this.maxOutputChars;
-      this.outputText = this.outputText.slice(drop);
-      this.outputCut += drop;
-    }
+    this.outputTail.append(text);
     this.outputListeners.forEach((listener) => listener(text));
   }
 
-  /** The authoritative output at the end (the exec answer's or the session's) replaces what streamed in. */
-  replaceOutput(text: string): void {
-    this.outputText = '';
-    this.outputCut = 0;
+  /**
+   * The authoritative output at the end (the exec answer's or the session's) replaces what streamed in.
+   * `charsDroppedBefore`: what was cut from its start on the way (see TextTail).
+   */
+  replaceOutput(text: string, charsDroppedBefore = 0): void {
+    this.outputTail.reset('', charsDroppedBefore);
     this.appendOutput(text);
     this.emit();
   }
