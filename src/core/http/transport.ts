@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { turnTaker } from '../turns';
 
 export interface HttpRequest {
   url: string;
@@ -178,14 +179,19 @@ async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, statu
 async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number, sink: (piece: Buffer) => void): Promise<void>;
 async function readCapped(chunks: AsyncIterable<Buffer>, maxBytes: number, status: number, sink?: (piece: Buffer) => void): Promise<Buffer | void> {
   const parts: Buffer[] = [];
+  const takeTurn = turnTaker();
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.length;
     if (size > maxBytes) {
       throw new TransportFailure('tooLarge', '', true, status);
     }
-    if (sink) sink(chunk);
-    else parts.push(chunk);
+    if (sink) {
+      sink(chunk);
+      await takeTurn();
+    } else {
+      parts.push(chunk);
+    }
   }
   return sink ? undefined : Buffer.concat(parts);
 }

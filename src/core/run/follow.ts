@@ -1,6 +1,7 @@
 import type { GatewaySession, SessionStreamEvent } from '../gatewayTypes';
 import type { ExecOutputSink } from '../execAnswer';
 import { describeOutcome, type RunOutcome } from '../runOutcome';
+import { turnTaker } from '../turns';
 import type { Run } from './run';
 
 /** What following needs from the gateway client. */
@@ -76,6 +77,7 @@ export async function locateSession(api: SessionApi, correlationId: string, sett
  * gateway has no stream route, so the caller knows to read output by polling.
  */
 export async function streamLiveOutput(api: SessionApi, run: Run, sessionId: string, masker: OutputMasker, signal: AbortSignal): Promise<boolean> {
+  const takeTurn = turnTaker();
   try {
     for await (const event of api.streamSessionOutput(sessionId, signal)) {
       if (event.kind === 'end') {
@@ -84,6 +86,7 @@ export async function streamLiveOutput(api: SessionApi, run: Run, sessionId: str
       if (event.stream !== 'i') {
         run.appendOutput(masker.push(event.text));
       }
+      await takeTurn();
     }
     run.appendOutput(masker.flush());
     return true;

@@ -78,8 +78,8 @@ export interface RunRecord {
 
 type Listener = (run: Run) => void;
 
-/** What a run keeps of its output: the end of it, as the full output stays at the gateway. */
-export const runOutputMaxChars = 4 * 1024 * 1024;
+/** What a run keeps of its output: its last MiB of characters (hoop's web UI shows 512 KB); the full output stays in the session. */
+export const runOutputMaxChars = 1024 * 1024;
 
 /**
  * One run, observed by the status bar, the runs view, its output document and the notifications.
