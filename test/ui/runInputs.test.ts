@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
 import { sampleToken } from '../sample/sampleWorkspace';
 import { runGit } from '../support/gitRepos';
-import { useSampleSession, withReindexRunning } from './sampleSession';
+import { execRequestsTo, useSampleSession, withReindexRunning } from './sampleSession';
 import type { Workbench } from './workbench';
 
 interface ExecBody {
@@ -33,7 +33,7 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
   let scratchDir: string;
 
   const quick = () => workbench.quickPick;
-  const execRequests = (): RecordedRequest[] => gateway.requests.filter((r) => r.method === 'POST' && r.path === '/api/runbooks/exec');
+  const execRequests = (): RecordedRequest[] => execRequestsTo(gateway);
   const lastExecBody = (): ExecBody => execRequests().at(-1)?.body as ExecBody;
 
   /** The transcript split into runs: each run starts with its "━━━ name — time ━━━" header. */

@@ -3,7 +3,7 @@
 // template asked, checked and sent, and an optional file parameter skipped.
 import { strict as assert } from 'node:assert';
 import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
-import { startRunFromCodeLens, useSampleSession } from './sampleSession';
+import { execRequestsTo, startRunFromCodeLens, useSampleSession } from './sampleSession';
 import { poll, type Workbench } from './workbench';
 
 interface ExecBody {
@@ -22,7 +22,7 @@ describe('inputs of the run lifecycle in a real VS Code', function () {
   });
 
   const quick = () => workbench.quickPick;
-  const execRequests = (): RecordedRequest[] => gateway.requests.filter((r) => r.method === 'POST' && r.path === '/api/runbooks/exec');
+  const execRequests = (): RecordedRequest[] => execRequestsTo(gateway);
 
   /** The body of the next exec request, once the gateway has received it. */
   async function nextExecBody(execsBefore: number): Promise<ExecBody> {

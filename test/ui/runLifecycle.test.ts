@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import type { LocalGateway, RecordedRequest, Session } from '../gateway/localGateway';
 import { sampleReviewerToken } from '../sample/sampleWorkspace';
-import { useSampleSession } from './sampleSession';
+import { execRequestsTo, useSampleSession } from './sampleSession';
 import { poll, type TreeRow, type Workbench } from './workbench';
 
 interface ExecBody {
@@ -24,7 +24,7 @@ describe('following runs to their end in a real VS Code', function () {
   });
 
   const quick = () => workbench.quickPick;
-  const execRequests = (): RecordedRequest[] => gateway.requests.filter((r) => r.method === 'POST' && r.path === '/api/runbooks/exec');
+  const execRequests = (): RecordedRequest[] => execRequestsTo(gateway);
   const lastExecBody = (): ExecBody => execRequests().at(-1)?.body as ExecBody;
   const editorArea = () => workbench.page.locator('.part.editor');
 

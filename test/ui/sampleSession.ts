@@ -2,9 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTryIt, type TryIt, type TryItOptions } from '../demo/tryIt';
-import type { LocalGateway } from '../gateway/localGateway';
+import type { LocalGateway, RecordedRequest } from '../gateway/localGateway';
 import { launchBrowser, type BrowserSession } from '../host/browser';
 import { Workbench } from './workbench';
+
+/** The exec requests (POST /api/runbooks/exec) the gateway has received so far. */
+export function execRequestsTo(gateway: LocalGateway): RecordedRequest[] {
+  return gateway.requests.filter((r) => r.method === 'POST' && r.path === '/api/runbooks/exec');
+}
 
 export interface SampleSession {
   readonly tryIt: TryIt;
