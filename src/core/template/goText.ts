@@ -30,14 +30,13 @@ export function isGoSpace(cp: number): boolean {
   return cp >= 0x2000 && cp <= 0x200a;
 }
 
-/** strings.TrimSpace. */
+/** strings.TrimSpace. Every space is one UTF-16 unit and no surrogate is a space, so units can be scanned as code points. */
 export function goTrimSpace(s: string): string {
-  const cps = Array.from(s);
   let start = 0;
-  let end = cps.length;
-  while (start < end && isGoSpace(cps[start].codePointAt(0)!)) start++;
-  while (end > start && isGoSpace(cps[end - 1].codePointAt(0)!)) end--;
-  return cps.slice(start, end).join('');
+  let end = s.length;
+  while (start < end && isGoSpace(s.charCodeAt(start))) start++;
+  while (end > start && isGoSpace(s.charCodeAt(end - 1))) end--;
+  return s.slice(start, end);
 }
 
 /** A raw byte 0x80–0xFF kept as a lone surrogate (not the low half of a surrogate pair). */
@@ -246,6 +245,8 @@ export function goUnquote(literal: string): string {
   }
   if (quote !== '"') throw new Error(INVALID_SYNTAX);
   if (body.includes('\n')) throw new Error(INVALID_SYNTAX);
+  // Most literals have no escape, quote or surrogate (raw bytes are kept as surrogates): they are their own value.
+  if (!/["\\\uD800-\uDFFF]/.test(body)) return body;
   const bytes: number[] = [];
   let i = 0;
   while (i < body.length) {

@@ -59,9 +59,10 @@ const FUNC_NAMES: ReadonlySet<string> = new Set([...GO_BUILTINS.keys(), ...HOOP_
 /** hoop's discovery regexp, applied to each top-level ActionNode's String(). */
 const INPUT_KEY = /^\{\{\.[a-zA-Z0-9_]+/;
 
-/** Defines an own enumerable property, so a name like "__proto__" is stored as data. */
+/** Sets an own enumerable property; "__proto__", the one name an assignment would not store as data, is defined. */
 function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** strconv.Atoi. */
@@ -77,9 +78,10 @@ function metadataFromAction(action: string): ParameterMetadata {
   const specs: ParameterMetadata = { type: 'text', required: false, description: '' };
   const body = action.slice(2, -2);
   for (const section of body.split(' | ')) {
-    const words = section.split(' ');
-    const fnName = words[0];
-    const fnVal = words.length > 1 ? goTrimSpace(words.slice(1).join(' ')).replace(/"/g, '') : '';
+    // hoop splits the section on spaces and joins all but the first word again: the text after the first space.
+    const space = section.indexOf(' ');
+    const fnName = space < 0 ? section : section.slice(0, space);
+    const fnVal = space < 0 ? '' : goTrimSpace(section.slice(space + 1)).replaceAll('"', '');
     switch (fnName) {
       case 'type':
         if ((PARAMETER_TYPES as readonly string[]).includes(fnVal)) specs.type = fnVal as ParameterType;
