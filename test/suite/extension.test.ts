@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../../src/run/runFlow';
 import type { LocalGateway } from '../gateway/localGateway';
 import { extensionId, gitIn, runDismissingPrompts, startLegacyGateway, startSuiteGateway, testToken, transcriptText, waitFor, workspaceUri } from './fixture';
+import { bundleParts, hasLoaded } from './loadedCode';
 
 /** A server a hostile repository could name: it records every request's headers and answers nothing useful. */
 async function startRecordingServer(): Promise<{ url: string; requests: IncomingHttpHeaders[]; close(): Promise<void> }> {
@@ -64,6 +65,12 @@ describe('Hoop Runbooks in the extension host', () => {
     assert.match(transcript, /Runbook:\s+ops\/hello\.runbook\.sh/);
     assert.match(transcript, /Connection:\s+bash-local/);
     assert.match(transcript, /Status:\s+exit 0/);
+  });
+
+  it('has loaded the HTTP client and the template engine once a runbook ran (the activation test sees what it checks)', async () => {
+    for (const part of bundleParts) {
+      assert.equal(await hasLoaded(part), true, `a run did not load ${part}, or the check cannot see it`);
+    }
   });
 
   it('reports a failing runbook with its real exit code', async () => {
