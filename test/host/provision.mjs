@@ -180,8 +180,8 @@ if (args.has('--print')) {
 
 // The tests need Chromium even when the host is cached; `npm start` serves the user's own browser.
 if (!args.has('--without-browser')) ensureDebianPackages([{ name: 'chromium', file: CHROMIUM }]);
-// `npm run bench` compares runbook discovery with ripgrep.
-if (args.has('--bench')) ensureDebianPackages([{ name: 'ripgrep', file: '/usr/bin/rg' }]);
+// `npm run bench` compares runbook discovery with ripgrep, and template parsing with Go's text/template.
+if (args.has('--bench')) ensureDebianPackages([{ name: 'ripgrep', file: '/usr/bin/rg' }, { name: 'golang-go', file: '/usr/bin/go' }]);
 if (!args.has('--force') && isProvisioned()) {
   log(`Already provisioned (Node ${NODE_VERSION}, code-server ${CODE_SERVER_VERSION}) in ${hostDir}`);
   process.exit(0);
