@@ -40,11 +40,14 @@ function runbookInFront(): vscode.Uri | undefined {
 }
 
 async function pickWorkspaceRunbook(): Promise<vscode.Uri> {
-  const runbooks = await findWorkspaceRunbooks();
+  const inFront = runbookInFront();
+  const listed = await findWorkspaceRunbooks();
+  // The one in front is offered even when git does not list it yet (new, not committed): running it explains why.
+  const runbooks = inFront && !listed.some((uri) => uri.toString() === inFront.toString()) ? [inFront, ...listed] : listed;
   if (runbooks.length === 0) {
-    throw new ConfigurationError('This workspace has no runbooks. hoop runbooks are files whose name contains ".runbook.", like ops/refund.runbook.sql.');
+    throw new ConfigurationError('This workspace has no committed runbooks. hoop runbooks are files whose name contains ".runbook.", like ops/refund.runbook.sql, committed to the repository the gateway reads.');
   }
-  const active = runbookInFront()?.toString();
+  const active = inFront?.toString();
   const items = runbooks.map((uri) => ({ label: path.posix.basename(uri.path), description: relativeLabel(uri), uri }));
   const activeItem = items.find((item) => item.uri.toString() === active);
   const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();

@@ -4,8 +4,10 @@
  * (docs: hoop-gateway.md §0.3, §3), so what matters to the user is whether the file as they see it
  * is committed and pushed. Local and read-only: this never fetches.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ConfigurationError, GitCommandError, GitNotFoundError, NoCommitError, NotInGitRepositoryError } from './errors';
 import { normalizeGitUrl } from './gitUrl';
@@ -85,6 +87,28 @@ function gitIn(folder: string, gitBinary = 'git'): SimpleGit {
     // The binary comes from the user's own settings; simple-git otherwise rejects paths with spaces (C:\Program Files\…).
     unsafe: { allowUnsafeCustomBinary: true },
   }).env(gitEnvironment());
+}
+
+/** The pathspec of hoop's rule (the name contains ".runbook.") for `git ls-files`. */
+const runbookPathspec = ':(glob)**/*.runbook.*';
+
+/**
+ * The runbooks committed under `folder` (in git's index and still on disk), relative to `folder` with `/`
+ * separators: the ones the gateway can have. Undefined when `folder` is not in a git work tree or git cannot
+ * run. Reading the index takes a fraction of a walk of the folder (100,000 files: about 0.35× `rg --files`
+ * in `npm run bench`); listing untracked files as well would walk the whole folder, as rg does. Run directly
+ * rather than through simple-git, which waits 50 ms more after a command that prints nothing.
+ */
+export async function listRunbookFiles(folder: string, options: { gitBinary?: string } = {}): Promise<string[] | undefined> {
+  const listing = await promisify(execFile)(options.gitBinary ?? 'git', ['ls-files', '-z', '--cached', '--', runbookPathspec], {
+    cwd: folder, env: gitEnvironment(), maxBuffer: 64 * 1024 * 1024, encoding: 'utf8',
+  }).then(({ stdout }) => stdout, () => undefined);
+  if (listing === undefined) return undefined;
+  // A deleted file stays in the index until the deletion is committed. Checking the listed runbooks here
+  // costs a few milliseconds; git's own --deleted checks every file in the index (100,000 files: 80 ms).
+  const listed = [...new Set(listing.split('\0').filter(Boolean))];
+  const onDisk = await Promise.all(listed.map((file) => fs.lstat(path.join(folder, file)).then(() => true, () => false)));
+  return listed.filter((_, index) => onDisk[index]);
 }
 
 /** The runbook at the commit the gateway reads, compared with HEAD. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compareWithGatewayCommit, describeGatewayCopyWarning, describeGitWarnings, readRunbookGitInfo } from '../../src/core/git';
+import { compareWithGatewayCommit, describeGatewayCopyWarning, describeGitWarnings, listRunbookFiles, readRunbookGitInfo } from '../../src/core/git';
 import { ConfigurationError, GitCommandError, GitNotFoundError, NoCommitError, NotInGitRepositoryError } from '../../src/core/errors';
 import { GitSandbox } from '../support/gitRepos';
 
@@ -345,3 +345,42 @@ function findOnPath(command: string): string | undefined {
     .map((folder) => path.join(folder, command))
     .find((candidate) => fs.existsSync(candidate));
 }
+
+describe('listRunbookFiles (real git repositories): what the runbook picker offers', () => {
+  let sandbox: GitSandbox;
+
+  beforeEach(() => {
+    sandbox = new GitSandbox();
+  });
+
+  afterEach(() => {
+    sandbox.remove();
+  });
+
+  it('lists committed runbooks, not deleted, new, ignored or other files', async () => {
+    const repo = sandbox.repo('runbooks', { originUrl: ORIGIN });
+    repo.commit({ [RUNBOOK]: 'select 1;\n', 'ops/gone.runbook.sh': 'echo\n', 'README.md': '# ops\n', '.gitignore': 'build/\n' });
+    repo.push();
+    fs.rmSync(path.join(repo.workDir, 'ops/gone.runbook.sh'));
+    repo.write({ 'ops/new.runbook.py': 'print(1)\n', 'build/copy.runbook.sql': 'select 1;\n', 'notes.runbook': 'not hoop\'s rule: no second dot\n' });
+
+    const listed = await listRunbookFiles(repo.workDir);
+
+    assert.deepEqual(listed, ['ops/db/refund.runbook.sql']);
+  });
+
+  it('lists paths relative to a folder inside the repository, for a workspace opened there', async () => {
+    const repo = sandbox.repo('runbooks', { originUrl: ORIGIN });
+    repo.commit({ [RUNBOOK]: 'select 1;\n', 'top.runbook.sh': 'echo\n' });
+
+    assert.deepEqual(await listRunbookFiles(path.join(repo.workDir, 'ops')), ['db/refund.runbook.sql']);
+  });
+
+  it('says it cannot list outside a git repository, so the caller searches the folder instead', async () => {
+    const plain = path.join(sandbox.root, 'plain');
+    fs.mkdirSync(plain);
+    fs.writeFileSync(path.join(plain, 'a.runbook.sh'), 'echo\n');
+
+    assert.equal(await listRunbookFiles(plain), undefined);
+  });
+});

@@ -120,6 +120,30 @@ describe('starting runs and giving them inputs in a real VS Code', function () {
     assert.equal(await workbench.waitForStatusBar(/check-disk\.runbook\.sh: exit/), 'check-disk.runbook.sh: exit 0');
   });
 
+  it('Hoop: Run Runbook… offers a new, uncommitted runbook when it is in front, and otherwise lists the committed ones', async () => {
+    const file = 'ops/new-check.runbook.sh';
+    fs.writeFileSync(path.join(sample.tryIt.workspaceFolder, file), 'echo "not committed yet"\n');
+    try {
+      await workbench.openFile(file);
+      await workbench.runCommand('Hoop: Run Runbook…');
+      await quick().waitForTitle('Hoop: Run Runbook');
+      const inFront = await quick().rows();
+      assert.deepEqual(inFront.slice(0, 2).map((row) => row.description), [file, 'billing/refund.runbook.sh']);
+      assert.deepEqual(inFront.filter((row) => row.active).map((row) => row.label), ['new-check.runbook.sh']);
+      await quick().escape();
+
+      await workbench.openFile('README.md');
+      await workbench.runCommand('Hoop: Run Runbook…');
+      await quick().waitForTitle('Hoop: Run Runbook');
+      const committed = (await quick().rows()).map((row) => row.description);
+      assert.ok(!committed.includes(file), `only committed runbooks are listed: ${committed.join(', ')}`);
+      assert.ok(committed.includes('ops/check-disk.runbook.sh'), committed.join(', '));
+      await quick().escape();
+    } finally {
+      fs.rmSync(path.join(sample.tryIt.workspaceFolder, file), { force: true });
+    }
+  });
+
   it('Explorer: "Run Runbook…" on a runbook (not on README.md) runs the right-clicked file, not the active editor', async () => {
     const runsBefore = (await transcriptRuns()).length;
     await workbench.openFile('README.md');
