@@ -1,5 +1,5 @@
 // Runs inside code-server's extension host (the extensionTestsPath contract: run()): times the extension's
-// runbook discovery (vscode.workspace.findFiles with its glob and excludes, as src/workspaceRunbooks.ts)
+// runbook discovery (git's listing where the folder is a repository, else findFiles, as src/workspaceRunbooks.ts)
 // against `rg --files -g '*.runbook.*'` over the same folder, in turns, and writes the times to
 // BENCH_RESULT_FILE as { ours: number[], baseline: number[], found: number }.
 import { execFile } from 'node:child_process';
