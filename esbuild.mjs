@@ -1,7 +1,7 @@
 // Bundles the extension into one minified file: dist/extension.js, and writes what each byte is
 // (esbuild's metafile) to dist/extension.meta.json for `npm run bench`.
 import * as esbuild from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,6 +31,16 @@ const leaveOutUnusedUndici = {
   },
 };
 
+/**
+ * The README inside the .vsix (vsce --readme-path): VS Code's Extensions view shows images from http(s)
+ * URLs only (its sanitizer drops relative and data: sources), and the repository has no public URL yet,
+ * so the screenshots and their captions stay in the repository's README rather than show broken there.
+ */
+function writePackagedReadme() {
+  const packaged = readFileSync('README.md', 'utf8').replace(/^( *)!\[[^\]]*\]\(media\/[\w.-]+\.png\)\n\n(?:\1\*[^\n]*\*\n\n)?/gm, '');
+  writeFileSync('dist/README.md', packaged);
+}
+
 const context = await esbuild.context({
   entryPoints: [entry],
   bundle: true,
@@ -51,6 +61,7 @@ const context = await esbuild.context({
 if (watch) {
   await context.watch();
 } else {
+  if (production && probeAt < 0) writePackagedReadme();
   const result = await context.rebuild();
   await context.dispose();
   writeFileSync(outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(result.metafile));

@@ -16,6 +16,13 @@ describe('running a runbook from the CodeLens in a real VS Code', function () {
     ({ workbench, gateway } = sample);
   });
 
+  it("shows the README on the extension's page in the Extensions view, with no broken image", async () => {
+    const page = await workbench.readExtensionPage('Hoop Runbooks');
+    await workbench.screenshot('extension-page');
+    assert.match(page.heading, /Hoop Runbooks for VS Code/);
+    assert.deepEqual(page.images.filter((image) => !image.loaded), [], 'every image on the page shows');
+  });
+
   it('asks for the token, connection and each parameter by type, runs it, and shows output and exit 0', async () => {
     await workbench.openFile('ops/restart-service.runbook.sh');
     await workbench.waitForCodeLens('Run runbook', 60_000);

@@ -317,6 +317,33 @@ export class Workbench {
     await this.quickPick.escape();
   }
 
+  /**
+   * Opens an installed extension's page from the Extensions view and reads the README there: its heading
+   * and, for each image, its alt text and whether it loaded. The README is in a webview, a frame of its own.
+   */
+  async readExtensionPage(displayName: string, timeoutMs = DEFAULT_TIMEOUT): Promise<{ heading: string; images: { alt: string; loaded: boolean }[] }> {
+    // The Extensions view registers its commands a moment after the workbench is ready: try again until then.
+    await poll('Extensions: Show Installed Extensions to run', timeoutMs, () => this.runCommand('Extensions: Show Installed Extensions', 5_000).then(() => true));
+    const row = this.page.locator('.extensions-viewlet .monaco-list-row', { hasText: displayName }).first();
+    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    await row.click();
+    const readme = async () => {
+      for (const frame of this.page.frames()) {
+        const heading = await frame.locator('h1').first().textContent({ timeout: 200 }).catch(() => undefined);
+        if (!heading?.includes(displayName)) continue;
+        const images = await frame.locator('img').evaluateAll((nodes) =>
+          nodes.map((node) => {
+            const image = node as unknown as { alt: string; complete: boolean; naturalWidth: number };
+            return { alt: image.alt, complete: image.complete, loaded: image.complete && image.naturalWidth > 0 };
+          }),
+        );
+        if (images.every((image) => image.complete)) return { heading, images: images.map(({ alt, loaded }) => ({ alt, loaded })) };
+      }
+      return undefined;
+    };
+    return poll(`the README of ${displayName} in its extension page`, timeoutMs, readme);
+  }
+
   /** F1, type the command's title, Enter (clicks the row when it is not the focused one). */
   async runCommand(title: string, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
     if (await this.quickPick.isOpen()) await this.quickPick.escape();
