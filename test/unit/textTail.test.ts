@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { TextTail } from '../../src/core/run/textTail';
 
@@ -32,5 +34,21 @@ describe("the end a run keeps of its output (TextTail)", () => {
     tail.append('12');
     assert.equal(tail.text, 'yz12');
     assert.equal(tail.charsDropped, 11);
+  });
+
+  it('holds on to no more than the end it keeps, however much went through it (110 MiB of output must not stay in memory)', () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const maxChars = 1024 * 1024;
+    const tail = new TextTail(maxChars);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let index = 0; index < 1500; index++) {
+      tail.append(Buffer.alloc(100_000, 97 + (index % 26)).toString('latin1'));
+    }
+    gc();
+    const held = process.memoryUsage().heapUsed - before;
+    assert.equal(tail.text.length, maxChars);
+    assert.ok(held < 8 * maxChars, `150 MB went through a tail of 1 MiB, and ${(held / 1e6).toFixed(0)} MB stayed in memory`);
   });
 });

@@ -39,7 +39,9 @@ export class TextTail {
     this.joined = undefined;
     // Drop pieces that lie wholly before the last `maxChars`.
     while (this.pieces.length - this.first > 1 && this.held - this.pieces[this.first]!.length >= this.maxChars) {
-      const length = this.pieces[this.first++]!.length;
+      const length = this.pieces[this.first]!.length;
+      // Let the dropped piece go now: the array keeps its slot until the next compaction.
+      this.pieces[this.first++] = '';
       this.held -= length;
       this.dropped += length;
     }
