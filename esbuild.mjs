@@ -61,8 +61,8 @@ const context = await esbuild.context({
 if (watch) {
   await context.watch();
 } else {
-  if (production && probeAt < 0) writePackagedReadme();
   const result = await context.rebuild();
+  if (production && probeAt < 0) writePackagedReadme(); // after the build, which makes dist/ in a fresh clone
   await context.dispose();
   writeFileSync(outfile.replace(/\.js$/, '.meta.json'), JSON.stringify(result.metafile));
   console.log(`${outfile}: ${(result.metafile.outputs[outfile].bytes / 1024).toFixed(0)} KiB${production ? ' (minified)' : ''}`);
