@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isRunbookFile } from './core/runbookFile';
 
 /** hoop's rule: the file name contains ".runbook." (any extension). As a glob: */
 export const runbookGlob = '**/*.runbook.*';
 
-/** hoop's IsRunbookFile, here rather than imported from the template engine: the CodeLens needs it at activation, the engine not until a run. */
 export function isRunbookUri(uri: vscode.Uri): boolean {
-  return runbookDisplayName(uri).includes('.runbook.');
+  return isRunbookFile(uri.path);
 }
 
 export async function findWorkspaceRunbooks(): Promise<vscode.Uri[]> {

@@ -99,8 +99,8 @@ const runbookPathspec = ':(glob)**/*.runbook.*';
  * in `npm run bench`); listing untracked files as well would walk the whole folder, as rg does. Run directly
  * rather than through simple-git, which waits 50 ms more after a command that prints nothing.
  */
-export async function listRunbookFiles(folder: string, options: { gitBinary?: string } = {}): Promise<string[] | undefined> {
-  const listing = await promisify(execFile)(options.gitBinary ?? 'git', ['ls-files', '-z', '--cached', '--', runbookPathspec], {
+export async function listRunbookFiles(folder: string): Promise<string[] | undefined> {
+  const listing = await promisify(execFile)('git', ['ls-files', '-z', '--cached', '--', runbookPathspec], {
     cwd: folder, env: gitEnvironment(), maxBuffer: 64 * 1024 * 1024, encoding: 'utf8',
   }).then(({ stdout }) => stdout, () => undefined);
   if (listing === undefined) return undefined;

@@ -176,8 +176,8 @@ export async function watchReview(api: SessionApi, run: Run, sessionId: string, 
 /**
  * Applies the exec answer (or the reviewed exec's) to the run. Returns what must happen next:
  * follow a session still running, watch a review, or nothing (the run ended).
+ * `answerOutput`, when given: the answer's output came through `masker.answerSink()`, masked, with this many characters cut from its start.
  */
-/** `answerOutput`, when given: the answer's output came through `masker.answerSink()`, masked, with this many characters cut from its start. */
 export function applyExecOutcome(run: Run, outcome: RunOutcome, masker: OutputMasker, answerOutput?: { charsDropped: number }): 'follow' | 'review' | 'ended' {
   const message = masker.maskAll(describeOutcome(outcome, run.data.runbookName));
   const sessionId = outcome.sessionId ?? run.data.sessionId;

@@ -11,6 +11,7 @@ import { ActionNode, nodeString } from './nodes';
 import { GoParseError, parseTemplate, TreeSet } from './parser';
 
 export { goRegexpMatch } from './goRegexp';
+export { isRunbookFile } from '../runbookFile';
 export {
   MAX_EXEC_DEPTH as MAX_TEMPLATE_DEPTH, MAX_OUTPUT_BYTES as MAX_TEMPLATE_OUTPUT_BYTES, MAX_PARSE_DEPTH as MAX_TEMPLATE_NESTING,
 } from './limits';
@@ -177,8 +178,3 @@ export function parseRunbookTemplate(text: string): RunbookTemplate {
   return new ParsedRunbook(text, trees);
 }
 
-/** hoop's IsRunbookFile: the last path segment contains ".runbook.". */
-export function isRunbookFile(path: string): boolean {
-  const segments = path.split('/');
-  return segments[segments.length - 1].includes('.runbook.');
-}
